@@ -1,0 +1,155 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"helpdesk/domain"
+	"helpdesk/store"
+)
+
+// Exit codes are a contract with scripts.
+const (
+	exitOK      = 0
+	exitFailed  = 1 // a refused or failed action
+	exitUsage   = 2 // wrong usage: unknown command or flag, missing argument
+	envDB       = "HELPDESK_DB"
+	programName = "helpdesk"
+)
+
+// usageError marks a mistake in how the command was called (exit 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// app carries what every command shares: the streams and the database flag.
+type app struct {
+	in       io.Reader
+	out, err io.Writer
+	dbPath   string
+}
+
+// run executes one command line and returns the exit code. Errors are
+// printed as one line starting "helpdesk: ".
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{in: stdin, out: stdout, err: stderr}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	msg := strings.TrimSpace(err.Error())
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(msg) {
+		fmt.Fprintf(stderr, "%s: %s\nRun '%s --help' for usage.\n", programName, msg, commandPath(root, args))
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "%s: %s\n", programName, msg)
+	return exitFailed
+}
+
+// isCobraUsage recognises cobra's own messages for calls it could not parse.
+func isCobraUsage(msg string) bool {
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument",
+		"invalid argument", "accepts ", "requires at least", "required flag", "bad flag syntax"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// commandPath names the command a mistaken call was aimed at, for the hint.
+func commandPath(root *cobra.Command, args []string) string {
+	if c, _, err := root.Find(args); err == nil && c != nil {
+		return c.CommandPath()
+	}
+	return programName
+}
+
+// defaultDBPath is $XDG_DATA_HOME/helpdesk/helpdesk.db, with the XDG default
+// of ~/.local/share.
+func defaultDBPath() string {
+	base := os.Getenv("XDG_DATA_HOME")
+	if base == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			home = "."
+		}
+		base = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(base, "helpdesk", "helpdesk.db")
+}
+
+func (a *app) resolveDB() string {
+	if a.dbPath != "" {
+		return a.dbPath
+	}
+	if p := os.Getenv(envDB); p != "" {
+		return p
+	}
+	return defaultDBPath()
+}
+
+// session is an open database with its service, for one command.
+type session struct {
+	db   *store.DB
+	desk *domain.Desk
+}
+
+func (a *app) open() (*session, error) {
+	db, err := store.Open(a.resolveDB(), store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return &session{db: db, desk: domain.NewDesk(db)}, nil
+}
+
+func (s *session) Close() error { return s.db.Close() }
+
+// withDesk opens the database for the length of one command.
+func (a *app) withDesk(fn func(*session) error) error {
+	s, err := a.open()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return fn(s)
+}
+
+// localActor is who the CLI acts as: the owner of the database file. The
+// audit trail says so, with the operating-system account that ran it.
+func localActor() domain.Actor {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	return domain.Actor{Name: "owner:" + name + " (local)"}
+}
+
+// exactArgs is cobra.ExactArgs with a sentence naming what is missing.
+func exactArgs(names ...string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < len(names) {
+			return usagef("missing %s", strings.Join(names[len(args):], " and "))
+		}
+		if len(args) > len(names) {
+			return usagef("too many arguments: %q (expected %s)", args[len(names):], strings.Join(names, " "))
+		}
+		return nil
+	}
+}

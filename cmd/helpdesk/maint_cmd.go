@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"helpdesk/domain/demo"
+	"helpdesk/store"
+)
+
+func (a *app) backupCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "backup FILE",
+		Short: "Write a consistent copy of the database to FILE",
+		Args:  exactArgs("FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := store.Open(a.resolveDB(), store.Options{})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			n, err := db.Backup(args[0])
+			if err != nil {
+				return err
+			}
+			printf(cmd, "Backed up %s to %s (%d bytes).\n", db.Path(), args[0], n)
+			return nil
+		},
+	}
+}
+
+func (a *app) checkCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "check",
+		Short: "Check the database: bbolt's own check, then every index entry against its record",
+		Args:  exactArgs(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := store.Open(a.resolveDB(), store.Options{})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			problems, err := db.Check()
+			if err != nil {
+				return err
+			}
+			for _, p := range problems {
+				printf(cmd, "%s\n", p)
+			}
+			if len(problems) > 0 {
+				return fmt.Errorf("check found %d problems in %s", len(problems), db.Path())
+			}
+			printf(cmd, "%s: no problems found.\n", db.Path())
+			return nil
+		},
+	}
+}
+
+func (a *app) demoCommand() *cobra.Command {
+	var users int
+	cmd := &cobra.Command{
+		Use:   "demo [--users N]",
+		Short: "Load deterministic demo organizations and users into the database",
+		Args:  exactArgs(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if users < 0 {
+				return usagef("--users must be 0 or more, not %d", users)
+			}
+			return a.withDesk(func(s *session) error {
+				sum, err := demo.Load(s.desk, localActor(), users)
+				if err != nil {
+					return err
+				}
+				printf(cmd, "Demo data loaded into %s: %d organizations and %d users created.\n", s.db.Path(), sum.Orgs, sum.Users)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().IntVar(&users, "users", 200, "how many demo users to create")
+	return cmd
+}

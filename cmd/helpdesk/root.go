@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "helpdesk",
+		Short: "A terminal helpdesk console for customer accounts and organizations",
+		Long: `helpdesk keeps a support desk's customers and organizations in one local file.
+
+Without a command it opens the console. The database is --db, else
+$HELPDESK_DB, else $XDG_DATA_HOME/helpdesk/helpdesk.db (~/.local/share/...).`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			// The console arrives with the next piece of work; until then the
+			// bare command explains itself instead of failing.
+			return cmd.Help()
+		},
+	}
+	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "database file (default $HELPDESK_DB or $XDG_DATA_HOME/helpdesk/helpdesk.db)")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(
+		a.userCommand(),
+		a.orgCommand(),
+		a.importCommand(),
+		a.exportCommand(),
+		a.backupCommand(),
+		a.checkCommand(),
+		a.demoCommand(),
+	)
+	return root
+}
+
+// group makes a command that only holds subcommands: called alone or with
+// an unknown subcommand it is a usage error, not a silent help page.
+func group(cmd *cobra.Command, subs ...*cobra.Command) *cobra.Command {
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return usagef("%s needs a subcommand", c.CommandPath())
+		}
+		return usagef("unknown command %q for %s", args[0], c.CommandPath())
+	}
+	cmd.AddCommand(subs...)
+	return cmd
+}
+
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("unknown command %q for %s", args[0], cmd.CommandPath())
+	}
+	return nil
+}
+
+func printf(cmd *cobra.Command, format string, args ...any) {
+	fmt.Fprintf(cmd.OutOrStdout(), format, args...)
+}

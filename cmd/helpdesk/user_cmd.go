@@ -1,0 +1,265 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"helpdesk/domain"
+)
+
+func (a *app) userCommand() *cobra.Command {
+	return group(&cobra.Command{Use: "user", Short: "Create, list, show, edit, disable and enable users"},
+		a.userAddCommand(), a.userListCommand(), a.userShowCommand(), a.userEditCommand(),
+		a.userStateCommand(true), a.userStateCommand(false))
+}
+
+func (a *app) userAddCommand() *cobra.Command {
+	var in domain.UserInput
+	cmd := &cobra.Command{
+		Use:   "add --email EMAIL [flags]",
+		Short: "Create a user (it joins the organization owning its email's domain unless --org is given)",
+		Args:  exactArgs(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if strings.TrimSpace(in.Email) == "" {
+				return usagef("--email is required")
+			}
+			return a.withDesk(func(s *session) error {
+				u, err := s.desk.CreateUser(localActor(), in)
+				if err != nil {
+					return fmt.Errorf("cannot add user: %w", err)
+				}
+				org := s.desk.OrgName(u.OrgID)
+				printf(cmd, "Created user %d %s", u.ID, u.Email)
+				if org != "" {
+					printf(cmd, " in %s", org)
+				}
+				printf(cmd, " (%s).\n", u.State)
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&in.Email, "email", "", "email address (required; the user's login, unique on the desk)")
+	f.StringVar(&in.Name, "name", "", "full name")
+	f.StringVar(&in.Org, "org", "", "organization name (default: by the email's domain)")
+	f.StringVar(&in.TimeZone, "timezone", "", "IANA time zone, e.g. Europe/Paris")
+	f.StringVar(&in.Language, "language", "", "BCP 47 language tag, e.g. en or pt-BR")
+	f.StringVar(&in.Phone, "phone", "", "phone number")
+	f.StringVar(&in.Role, "role", "customer", "customer or collaborator")
+	f.StringVar(&in.Notes, "notes", "", "notes for agents")
+	return cmd
+}
+
+func (a *app) userListCommand() *cobra.Command {
+	var orgName, state string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list [--org NAME] [--state pending|active|disabled] [--json]",
+		Short: "List users in creation order",
+		Args:  exactArgs(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var f domain.UserFilter
+			if state != "" {
+				st, err := domain.ParseState(state)
+				if err != nil {
+					return usageError{err}
+				}
+				f.State = st
+			}
+			return a.withDesk(func(s *session) error {
+				if orgName != "" {
+					o, err := s.desk.OrgByName(orgName)
+					if err != nil {
+						return err
+					}
+					f.OrgID = o.ID
+				}
+				return listUsers(cmd, s.desk, f, asJSON)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&orgName, "org", "", "only users of this organization")
+	cmd.Flags().StringVar(&state, "state", "", "only users in this state: pending, active or disabled")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
+	return cmd
+}
+
+// listUsers streams pages of users so a million-user desk prints in flat
+// memory.
+func listUsers(cmd *cobra.Command, d *domain.Desk, f domain.UserFilter, asJSON bool) error {
+	w := bufio.NewWriter(cmd.OutOrStdout())
+	defer w.Flush()
+	names := newOrgNames(d)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	if asJSON {
+		w.WriteString("[")
+	} else {
+		fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tORGANIZATION\tSTATE")
+	}
+	n := 0
+	var after domain.ID
+	for {
+		page, next, err := d.Users(f, after, 1000)
+		if err != nil {
+			return err
+		}
+		for _, u := range page {
+			if asJSON {
+				b, err := json.Marshal(toUserJSON(u, names.name(u.OrgID)))
+				if err != nil {
+					return err
+				}
+				if n > 0 {
+					w.WriteString(",")
+				}
+				w.WriteString("\n  ")
+				w.Write(b)
+			} else {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, names.name(u.OrgID), u.State)
+			}
+			n++
+		}
+		if next == 0 {
+			break
+		}
+		after = next
+		if !asJSON {
+			tw.Flush() // keep the column widths of one page, not of the whole desk
+		}
+	}
+	if asJSON {
+		if n > 0 {
+			w.WriteString("\n")
+		}
+		w.WriteString("]\n")
+		return nil
+	}
+	return tw.Flush()
+}
+
+func (a *app) userShowCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show EMAIL [--json]",
+		Short: "Show one user",
+		Args:  exactArgs("EMAIL"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDesk(func(s *session) error {
+				u, err := s.desk.UserByEmail(args[0])
+				if err != nil {
+					return err
+				}
+				j := toUserJSON(u, s.desk.OrgName(u.OrgID))
+				if asJSON {
+					return writeJSON(cmd.OutOrStdout(), j)
+				}
+				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+				for _, row := range [][2]string{
+					{"id", fmt.Sprint(j.ID)}, {"email", j.Email}, {"name", j.Name}, {"organization", j.Organization},
+					{"time zone", j.TimeZone}, {"language", j.Language}, {"phone", j.Phone}, {"role", j.Role},
+					{"state", j.State}, {"notes", u.Notes}, {"created", j.CreatedAt},
+					{"updated", j.UpdatedAt + " by " + u.UpdatedBy}, {"version", fmt.Sprint(u.Version)},
+				} {
+					fmt.Fprintf(tw, "%s:\t%s\n", row[0], row[1])
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON object")
+	return cmd
+}
+
+func (a *app) userEditCommand() *cobra.Command {
+	var email, name, org, tz, lang, phone, role, notes string
+	cmd := &cobra.Command{
+		Use:   "edit EMAIL [--email NEW] [--name N] [--org NAME] [--timezone TZ] [--language L] [--phone P] [--role R] [--notes T]",
+		Short: "Change a user's properties (an empty --org removes the organization)",
+		Args:  exactArgs("EMAIL"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var p domain.UserPatch
+			set := func(flag string, v *string, dst **string) {
+				if cmd.Flags().Changed(flag) {
+					*dst = v
+				}
+			}
+			set("email", &email, &p.Email)
+			set("name", &name, &p.Name)
+			set("org", &org, &p.Org)
+			set("timezone", &tz, &p.TimeZone)
+			set("language", &lang, &p.Language)
+			set("phone", &phone, &p.Phone)
+			set("role", &role, &p.Role)
+			set("notes", &notes, &p.Notes)
+			if p == (domain.UserPatch{}) {
+				return usagef("nothing to change: give at least one of --email, --name, --org, --timezone, --language, --phone, --role, --notes")
+			}
+			return a.withDesk(func(s *session) error {
+				u, err := s.desk.UserByEmail(args[0])
+				if err != nil {
+					return err
+				}
+				before := u.Version
+				u, err = s.desk.UpdateUser(localActor(), u.ID, u.Version, p)
+				if err != nil {
+					return fmt.Errorf("cannot edit %s: %w", args[0], err)
+				}
+				if u.Version == before {
+					printf(cmd, "Nothing changed for %s.\n", u.Email)
+					return nil
+				}
+				printf(cmd, "Updated user %d %s.\n", u.ID, u.Email)
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&email, "email", "", "new email address")
+	f.StringVar(&name, "name", "", "full name")
+	f.StringVar(&org, "org", "", "organization name (empty: none)")
+	f.StringVar(&tz, "timezone", "", "IANA time zone")
+	f.StringVar(&lang, "language", "", "BCP 47 language tag")
+	f.StringVar(&phone, "phone", "", "phone number")
+	f.StringVar(&role, "role", "", "customer or collaborator")
+	f.StringVar(&notes, "notes", "", "notes for agents")
+	return cmd
+}
+
+func (a *app) userStateCommand(disable bool) *cobra.Command {
+	use, short := "enable EMAIL", "Enable a disabled user, restoring the state it had"
+	if disable {
+		use, short = "disable EMAIL", "Disable a user: it cannot sign in or receive mail; its data and conversations are kept"
+	}
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  exactArgs("EMAIL"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDesk(func(s *session) error {
+				u, err := s.desk.UserByEmail(args[0])
+				if err != nil {
+					return err
+				}
+				if disable {
+					u, err = s.desk.DisableUser(localActor(), u.ID, u.Version)
+				} else {
+					u, err = s.desk.EnableUser(localActor(), u.ID, u.Version)
+				}
+				if err != nil {
+					return err
+				}
+				if disable {
+					printf(cmd, "Disabled %s: no sign-in, no mail; data and conversations kept. Undo with: helpdesk user enable %s\n", u.Email, u.Email)
+				} else {
+					printf(cmd, "Enabled %s (%s).\n", u.Email, u.State)
+				}
+				return nil
+			})
+		},
+	}
+}

@@ -1,0 +1,389 @@
+package domain
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"slices"
+	"strings"
+)
+
+// importColumns are the CSV columns an import understands; email is required.
+var importColumns = []string{"email", "name", "organization", "time_zone", "language", "phone", "role"}
+
+const importBatch = 10000
+
+// ImportOptions steer an import.
+type ImportOptions struct {
+	DryRun bool
+	// Source names the file in the audit entry.
+	Source string
+	// RowError is called for each row that was not imported.
+	RowError func(RowError)
+	// Progress is called after each batch with the rows read so far.
+	Progress func(rows int)
+}
+
+// RowError is a CSV row that was not imported, and why.
+type RowError struct {
+	Line   int    `json:"line"`
+	Email  string `json:"email"`
+	Reason string `json:"reason"`
+}
+
+func (e RowError) String() string {
+	if e.Email == "" {
+		return fmt.Sprintf("line %d: %s", e.Line, e.Reason)
+	}
+	return fmt.Sprintf("line %d: %s: %s", e.Line, e.Email, e.Reason)
+}
+
+// ImportReport sums up an import.
+type ImportReport struct {
+	Rows        int      `json:"rows"`
+	Imported    int      `json:"imported"`
+	Failed      int      `json:"failed"`
+	OrgsCreated []string `json:"organizations_created"`
+	DryRun      bool     `json:"dry_run"`
+}
+
+// ImportUsers streams users from CSV. Bad rows are reported (line and reason)
+// and skipped; the rest are imported. Records are written in batches and the
+// email index once at the end, in sorted order: the store's fast path. An
+// import cut short by a crash is rolled back by the store when it reopens.
+// Memory holds one batch of records plus each imported email's key.
+func (d *Desk) ImportUsers(actor Actor, r io.Reader, opts ImportOptions) (ImportReport, error) {
+	im := &importer{desk: d, actor: actor, opts: opts,
+		orgs: map[string]ID{}, byDomain: map[string]ID{}, seen: map[uint64][]int32{}}
+	im.rep.DryRun = opts.DryRun
+	if err := im.run(r); err != nil {
+		return im.rep, err
+	}
+	return im.rep, nil
+}
+
+type importer struct {
+	desk  *Desk
+	actor Actor
+	opts  ImportOptions
+	rep   ImportReport
+
+	cols     map[string]int
+	orgs     map[string]ID // name key -> id; negative ids are orgs a dry run would create
+	byDomain map[string]ID
+	seed     maphash.Seed
+	seen     map[uint64][]int32 // hash of email key -> indexes into entries
+	entries  []IndexEntry
+	lines    []int32
+	batch    []User
+	started  bool
+	fakeOrgs ID
+}
+
+func (im *importer) fail(line int, email, reason string) {
+	im.rep.Failed++
+	if im.opts.RowError != nil {
+		im.opts.RowError(RowError{Line: line, Email: email, Reason: reason})
+	}
+}
+
+func (im *importer) run(r io.Reader) error {
+	im.seed = maphash.MakeSeed()
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return invalid("csv", "the file is empty; the first line must name the columns (email, name, ...)")
+	}
+	if err != nil {
+		return invalid("csv", "cannot read the header line: %v", err)
+	}
+	if err := im.readHeader(header); err != nil {
+		return err
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		im.rep.Rows++
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				im.fail(pe.Line, "", "not valid CSV: "+pe.Err.Error())
+				continue
+			}
+			return err
+		}
+		if len(rec) != len(im.cols) {
+			im.fail(line, "", fmt.Sprintf("has %d fields; the header has %d", len(rec), len(im.cols)))
+			continue
+		}
+		if err := im.row(line, rec); err != nil {
+			return err
+		}
+		if len(im.batch) == importBatch {
+			if err := im.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := im.flush(); err != nil {
+		return err
+	}
+	return im.finish()
+}
+
+func (im *importer) readHeader(header []string) error {
+	im.cols = map[string]int{}
+	var unknown []string
+	for i, h := range header {
+		if i == 0 {
+			h = strings.TrimPrefix(h, "\ufeff") // spreadsheets save a byte-order mark
+		}
+		name := strings.ToLower(strings.TrimSpace(h))
+		if !slices.Contains(importColumns, name) {
+			unknown = append(unknown, fmt.Sprintf("%q", h))
+			continue
+		}
+		if _, dup := im.cols[name]; dup {
+			return invalid("csv", "the column %s appears twice in the header", name)
+		}
+		im.cols[name] = i
+	}
+	if len(unknown) > 0 {
+		return invalid("csv", "unknown column %s in the header; the columns are %s", strings.Join(unknown, ", "), strings.Join(importColumns, ", "))
+	}
+	if _, ok := im.cols["email"]; !ok {
+		return invalid("csv", "the header has no email column; it is required")
+	}
+	return nil
+}
+
+func (im *importer) field(rec []string, name string) string {
+	if i, ok := im.cols[name]; ok {
+		return rec[i]
+	}
+	return ""
+}
+
+func (im *importer) row(line int, rec []string) error {
+	in := UserInput{
+		Email: im.field(rec, "email"), Name: im.field(rec, "name"), Org: im.field(rec, "organization"),
+		TimeZone: im.field(rec, "time_zone"), Language: im.field(rec, "language"),
+		Phone: im.field(rec, "phone"), Role: im.field(rec, "role"),
+	}
+	f, err := validateInput(in)
+	if err != nil {
+		im.fail(line, strings.TrimSpace(in.Email), err.Error())
+		return nil
+	}
+	key := f.email.Key
+	if prev := im.duplicateInFile(key); prev > 0 {
+		im.fail(line, f.email.Address, fmt.Sprintf("duplicate of line %d in this file", prev))
+		return nil
+	}
+	orgID, err := im.org(f)
+	if err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			im.fail(line, f.email.Address, err.Error())
+			return nil
+		}
+		return err
+	}
+	now := im.desk.clock()
+	im.remember(key, line, orgID)
+	im.batch = append(im.batch, User{
+		Email: f.email.Address, Name: f.name, OrgID: orgID, TimeZone: f.tz, Language: f.lang,
+		Phone: f.phone, Role: f.role, State: StatePending, Version: 1,
+		CreatedAt: now, UpdatedAt: now, UpdatedBy: im.actor.String(),
+	})
+	return nil
+}
+
+func (im *importer) duplicateInFile(key string) int {
+	for _, i := range im.seen[maphash.String(im.seed, key)] {
+		if im.entries[i].Key == key {
+			return int(im.lines[i])
+		}
+	}
+	return 0
+}
+
+func (im *importer) remember(key string, line int, org ID) {
+	h := maphash.String(im.seed, key)
+	im.seen[h] = append(im.seen[h], int32(len(im.entries)))
+	im.entries = append(im.entries, IndexEntry{Key: key, OrgID: org})
+	im.lines = append(im.lines, int32(line))
+}
+
+// org resolves the row's organization: named (created when missing) or by
+// the email's domain.
+func (im *importer) org(f userFields) (ID, error) {
+	if f.orgGiven {
+		name, err := parseOrgName(f.org)
+		if err != nil {
+			return 0, invalid("organization", "%s", err.(*ValidationError).Reason)
+		}
+		key := NameKey(name)
+		if id, ok := im.orgs[key]; ok {
+			return id, nil
+		}
+		o, err := im.desk.OrgByName(name)
+		switch {
+		case err == nil:
+		case !IsNotFound(err):
+			return 0, err
+		case im.opts.DryRun:
+			im.fakeOrgs--
+			o.ID = im.fakeOrgs
+			im.rep.OrgsCreated = append(im.rep.OrgsCreated, name)
+		default:
+			if o, err = im.desk.CreateOrg(im.actor, OrgInput{Name: name, Notes: "created by import"}); err != nil {
+				return 0, err
+			}
+			im.rep.OrgsCreated = append(im.rep.OrgsCreated, name)
+		}
+		im.orgs[key] = o.ID
+		return o.ID, nil
+	}
+	dom := f.email.Domain
+	if id, ok := im.byDomain[dom]; ok {
+		return id, nil
+	}
+	var id ID
+	err := im.desk.store.View(func(tx Tx) error {
+		var err error
+		id, err = orgForDomain(tx, dom)
+		return err
+	})
+	im.byDomain[dom] = id
+	return id, err
+}
+
+// flush drops the batch's rows whose email is already on the desk and writes
+// the rest (records only; the index comes at the end).
+func (im *importer) flush() error {
+	if len(im.batch) == 0 {
+		return nil
+	}
+	first := len(im.entries) - len(im.batch)
+	var keep []User
+	err := im.desk.store.View(func(tx Tx) error {
+		keep = im.batch[:0]
+		for i, u := range im.batch {
+			e := &im.entries[first+i]
+			id, err := tx.UserIDByEmail(e.Key)
+			if errors.Is(err, ErrNotFound) {
+				keep = append(keep, u)
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			im.fail(int(im.lines[first+i]), u.Email, fmt.Sprintf("already on the desk (user %d)", id))
+			e.Key = "" // not imported: skipped when the index is written
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if !im.opts.DryRun && len(keep) > 0 {
+		err = im.desk.store.Update(func(tx Tx) error {
+			if !im.started {
+				if err := tx.BulkBegin(); err != nil {
+					return err
+				}
+			}
+			return tx.BulkAppendUsers(keep)
+		})
+		if err != nil {
+			return err
+		}
+		im.started = true
+	}
+	// Hand the ids the store assigned to the index entries, in order.
+	k := 0
+	for i := first; i < len(im.entries); i++ {
+		if im.entries[i].Key == "" {
+			continue
+		}
+		if !im.opts.DryRun {
+			im.entries[i].ID = keep[k].ID
+		}
+		k++
+	}
+	im.rep.Imported += len(keep)
+	im.batch = im.batch[:0]
+	if im.opts.Progress != nil {
+		im.opts.Progress(im.rep.Rows)
+	}
+	return nil
+}
+
+// finish writes the email and member index for everything imported, in
+// sorted order, with one audit entry, and clears the import mark.
+func (im *importer) finish() error {
+	im.seen = nil
+	if im.opts.DryRun || !im.started {
+		return nil
+	}
+	// Entries are in file order, so ids ascend: keep (id, line) to name the
+	// line of a row someone else's commit beat to its email.
+	var ids []ID
+	var lines []int32
+	for i, e := range im.entries {
+		if e.Key != "" {
+			ids = append(ids, e.ID)
+			lines = append(lines, im.lines[i])
+		}
+	}
+	im.lines = nil
+	entries := slices.DeleteFunc(im.entries, func(e IndexEntry) bool { return e.Key == "" })
+	slices.SortFunc(entries, func(a, b IndexEntry) int { return strings.Compare(a.Key, b.Key) })
+	var taken []ID
+	err := im.desk.update(func(tx Tx, c *commit) error {
+		var err error
+		if taken, err = tx.BulkIndex(entries); err != nil {
+			return err
+		}
+		if err := tx.BulkEnd(); err != nil {
+			return err
+		}
+		c.addedEmails = entries
+		if len(taken) > 0 {
+			c.addedEmails = slices.DeleteFunc(slices.Clone(entries), func(e IndexEntry) bool { return slices.Contains(taken, e.ID) })
+		}
+		c.event("import", 0)
+		return audit(tx, AuditEntry{
+			At: im.desk.clock(), Actor: im.actor.String(), Action: "user.import",
+			Note: fmt.Sprintf("imported %d users from %s", len(entries)-len(taken), im.source()),
+		})
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range taken {
+		i, _ := slices.BinarySearch(ids, id)
+		for _, e := range entries {
+			if e.ID == id {
+				im.fail(int(lines[i]), e.Key, "created by someone else while the import ran")
+			}
+		}
+	}
+	im.rep.Imported -= len(taken)
+	return nil
+}
+
+func (im *importer) source() string {
+	if im.opts.Source == "" {
+		return "standard input"
+	}
+	return im.opts.Source
+}

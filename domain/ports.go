@@ -1,0 +1,62 @@
+package domain
+
+import "iter"
+
+// Store runs functions inside transactions. Update's function runs in one
+// read-write transaction: if it returns an error nothing it wrote is kept.
+// Implementations serialize writers, so a check made inside Update (is this
+// email free?) still holds when the transaction commits.
+type Store interface {
+	View(fn func(Tx) error) error
+	Update(fn func(Tx) error) error
+	Close() error
+}
+
+// Tx is what the use-cases need from one transaction. Methods that find one
+// record return ErrNotFound when it does not exist. Put methods keep every
+// secondary index in step with the record (removing the old entries on a
+// change) and assign an ID to a record whose ID is zero.
+type Tx interface {
+	User(id ID) (User, error)
+	UserIDByEmail(key string) (ID, error)
+	PutUser(u *User) error
+	// Users yields users in id (creation) order starting after the given id.
+	Users(after ID) iter.Seq2[User, error]
+	// Emails yields (email key, user id) in key order from the email index,
+	// without decoding user records.
+	Emails(from string) iter.Seq2[string, ID]
+	UserCounts() (map[State]int, error)
+
+	Org(id ID) (Organization, error)
+	OrgIDByName(name string) (ID, error)
+	OrgIDByDomain(domain string) (ID, error)
+	PutOrg(o *Organization) error
+	Orgs() iter.Seq2[Organization, error]
+	// Members yields the ids of an organization's users.
+	Members(org ID) iter.Seq[ID]
+	MemberCount(org ID) int
+
+	AppendAudit(e *AuditEntry) error
+	// Audit yields matching entries newest first, starting before the given
+	// id (0: from the newest).
+	Audit(f AuditFilter, before ID) iter.Seq2[AuditEntry, error]
+
+	// The import fast path. BulkBegin marks an import in progress;
+	// BulkAppendUsers writes records only (ids assigned in order);
+	// BulkIndex writes the email and member index entries for them, sorted,
+	// and returns the ids whose email was taken meanwhile (their records are
+	// removed); BulkEnd clears the mark. A store that finds the mark when it
+	// opens removes the records that never got their index entries.
+	BulkBegin() error
+	BulkAppendUsers(us []User) error
+	BulkIndex(entries []IndexEntry) (taken []ID, err error)
+	BulkEnd() error
+}
+
+// IndexEntry is one imported user's index data, kept in memory until the
+// records are written so the index can be built in sorted order.
+type IndexEntry struct {
+	Key   string
+	ID    ID
+	OrgID ID
+}

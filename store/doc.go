@@ -1,0 +1,31 @@
+// Package store keeps helpdesk's data in one bbolt file. It is the only
+// package that imports bbolt; it implements domain's Store and Tx ports.
+//
+// The bucket tree (all integers are 8-byte big-endian, so cursor order is
+// numeric order and ids from NextSequence sort in creation order):
+//
+//	meta
+//	  "schema"            -> uint64 schema version (migrations.go)
+//	  "import"            -> uint64 first user id of an unfinished bulk import
+//	  "count/<state>"     -> uint64 number of users in that state
+//	users                 (sequence: last user id)
+//	  <user id>           -> JSON domain.User
+//	users_by_email
+//	  <email key>         -> <user id>          email key: whole address lower-cased
+//	orgs                  (sequence: last organization id)
+//	  <org id>            -> JSON domain.Organization
+//	orgs_by_name
+//	  <name key>          -> <org id>           name key: lower-cased, spaces folded
+//	org_domains
+//	  <domain>            -> <org id>           ASCII (IDNA) domain, lower case
+//	org_members
+//	  <org id><user id>   -> empty
+//	audit                 (sequence: last entry id)
+//	  <entry id>          -> JSON domain.AuditEntry
+//	audit_by_subject
+//	  <kind byte><subject id><entry id> -> empty   kind: 'u' user, 'o' organization
+//
+// Every secondary index is written in the same transaction as its record,
+// and the old entry is removed when the indexed value changes. Check
+// verifies both directions.
+package store

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// migration moves the database from version-1 to version, in one
+// transaction: a failed migration leaves the file as it was.
+type migration struct {
+	version int
+	what    string
+	apply   func(*bolt.Tx) error
+}
+
+// migrations run in order at open; append new ones, never edit old ones.
+var migrations = []migration{
+	{1, "create the core buckets", func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			bucketMeta, bucketUsers, bucketUsersByEmail, bucketOrgs, bucketOrgsByName,
+			bucketOrgDomains, bucketOrgMembers, bucketAudit, bucketAuditBySubject,
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
+}
+
+// SchemaVersion is the version this build writes.
+func SchemaVersion() int { return migrations[len(migrations)-1].version }
+
+func readSchema(tx *bolt.Tx) int {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		return 0
+	}
+	return int(btoi(meta.Get(keySchema)))
+}
+
+func (db *DB) migrate() error {
+	var current int
+	if err := db.bolt.View(func(tx *bolt.Tx) error { current = readSchema(tx); return nil }); err != nil {
+		return err
+	}
+	if current > SchemaVersion() {
+		return fmt.Errorf("database %s has schema version %d, newer than this helpdesk understands (%d); use a newer helpdesk", db.path, current, SchemaVersion())
+	}
+	for _, m := range migrations {
+		if m.version <= current {
+			continue
+		}
+		err := db.bolt.Update(func(tx *bolt.Tx) error {
+			if err := m.apply(tx); err != nil {
+				return err
+			}
+			return tx.Bucket(bucketMeta).Put(keySchema, itob(uint64(m.version)))
+		})
+		if err != nil {
+			return fmt.Errorf("migrate database to version %d (%s): %w", m.version, m.what, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) checkSchemaReadOnly() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		if v := readSchema(tx); v != SchemaVersion() {
+			return fmt.Errorf("database %s has schema version %d and this helpdesk needs %d; open it once read-write to migrate", db.path, v, SchemaVersion())
+		}
+		return nil
+	})
+}
