@@ -3,7 +3,10 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
+
+	"helpdesk/domain/suggest"
 )
 
 // Desk is the service every screen and command goes through. Each use-case
@@ -13,16 +16,11 @@ type Desk struct {
 	store Store
 	now   func() time.Time
 	hub   hub
-	// emails mirrors the email index for the autosuggest; nil until
-	// attached. It is updated only after a commit succeeded.
-	emails EmailIndex
-}
-
-// EmailIndex is the autosuggest read model over users' emails. The Desk
-// keeps it in step with every commit.
-type EmailIndex interface {
-	Put(key string, id uint64)
-	Delete(key string)
+	// index mirrors the email index for the autosuggest; nil until the
+	// first Suggest builds it. indexMu orders its build against the
+	// post-commit updates, so no commit is missed (suggestions.go).
+	indexMu sync.Mutex
+	index   *suggest.Index
 }
 
 // Option configures a Desk.
@@ -30,9 +28,6 @@ type Option func(*Desk)
 
 // WithClock replaces time.Now, for tests and reproducible demo data.
 func WithClock(now func() time.Time) Option { return func(d *Desk) { d.now = now } }
-
-// WithEmailIndex attaches the autosuggest index the Desk keeps in step.
-func WithEmailIndex(ix EmailIndex) Option { return func(d *Desk) { d.emails = ix } }
 
 // NewDesk returns the service over a store.
 func NewDesk(s Store, opts ...Option) *Desk {
@@ -59,14 +54,16 @@ func (d *Desk) update(fn func(tx Tx, c *commit) error) error {
 	if err != nil {
 		return err
 	}
-	if d.emails != nil {
+	d.indexMu.Lock()
+	if d.index != nil {
 		for _, k := range c.removedEmails {
-			d.emails.Delete(k)
+			d.index.Delete(k)
 		}
 		for _, e := range c.addedEmails {
-			d.emails.Put(e.Key, uint64(e.ID))
+			d.index.Put(e.Key, uint64(e.ID))
 		}
 	}
+	d.indexMu.Unlock()
 	for _, e := range c.events {
 		d.publish(e)
 	}

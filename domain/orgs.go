@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -285,8 +286,8 @@ func (d *Desk) AddDomain(actor Actor, orgID ID, raw string, backfill bool) (Doma
 func backfillCandidates(tx Tx, dom string) ([]User, error) {
 	var out []User
 	for key, id := range tx.Emails("") {
-		at := strings.LastIndexByte(key, '@')
-		ed := key[at+1:]
+		at := bytes.LastIndexByte(key, '@')
+		ed := string(key[at+1:])
 		if !underDomain(ed, dom) {
 			continue
 		}

@@ -22,9 +22,13 @@ type Tx interface {
 	PutUser(u *User) error
 	// Users yields users in id (creation) order starting after the given id.
 	Users(after ID) iter.Seq2[User, error]
+	// UsersBackward yields users in descending id order starting before the
+	// given id (0: from the newest).
+	UsersBackward(before ID) iter.Seq2[User, error]
 	// Emails yields (email key, user id) in key order from the email index,
-	// without decoding user records.
-	Emails(from string) iter.Seq2[string, ID]
+	// without decoding user records. The key's bytes are valid only until
+	// the next iteration.
+	Emails(from string) iter.Seq2[[]byte, ID]
 	UserCounts() (map[State]int, error)
 
 	Org(id ID) (Organization, error)

@@ -389,6 +389,30 @@ func (d *Desk) Users(f UserFilter, after ID, limit int) ([]User, ID, error) {
 	return out, next, err
 }
 
+// UsersBefore returns up to limit users with ids below before (0: the
+// newest) that pass the filter, newest first: the page above the one shown
+// when an agent scrolls up.
+func (d *Desk) UsersBefore(f UserFilter, before ID, limit int) ([]User, error) {
+	var out []User
+	err := d.store.View(func(tx Tx) error {
+		out = nil
+		for u, err := range tx.UsersBackward(before) {
+			if err != nil {
+				return err
+			}
+			if (f.State != "" && u.State != f.State) || (f.OrgID != 0 && u.OrgID != f.OrgID) {
+				continue
+			}
+			out = append(out, u)
+			if limit > 0 && len(out) == limit {
+				return nil
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 func pageMembers(tx Tx, f UserFilter, after ID, limit int, out *[]User, next *ID) error {
 	for id := range tx.Members(f.OrgID) {
 		if id <= after {

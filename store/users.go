@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"iter"
 
-	bolt "go.etcd.io/bbolt"
-
 	"helpdesk/domain"
 )
 
@@ -137,8 +135,28 @@ func (t *tx) Users(after domain.ID) iter.Seq2[domain.User, error] {
 	}
 }
 
-func (t *tx) Emails(from string) iter.Seq2[string, domain.ID] {
-	return func(yield func(string, domain.ID) bool) {
+func (t *tx) UsersBackward(before domain.ID) iter.Seq2[domain.User, error] {
+	return func(yield func(domain.User, error) bool) {
+		c := t.bucket(bucketUsers).Cursor()
+		k, v := c.Last()
+		if before != 0 {
+			k, v = seekBefore(c, idKey(before))
+		}
+		for ; k != nil; k, v = c.Prev() {
+			var u domain.User
+			if err := decode(v, &u); err != nil {
+				yield(u, fmt.Errorf("decode user %d: %w", btoi(k), err))
+				return
+			}
+			if !yield(u, nil) {
+				return
+			}
+		}
+	}
+}
+
+func (t *tx) Emails(from string) iter.Seq2[[]byte, domain.ID] {
+	return func(yield func([]byte, domain.ID) bool) {
 		c := t.bucket(bucketUsersByEmail).Cursor()
 		var k, v []byte
 		if from == "" {
@@ -147,26 +165,11 @@ func (t *tx) Emails(from string) iter.Seq2[string, domain.ID] {
 			k, v = c.Seek([]byte(from))
 		}
 		for ; k != nil; k, v = c.Next() {
-			if !yield(string(k), domain.ID(btoi(v))) {
+			if !yield(k, domain.ID(btoi(v))) {
 				return
 			}
 		}
 	}
-}
-
-// EmailKeys yields the raw keys of the email index without copying them:
-// the bytes are valid only during the call. It feeds the autosuggest index at
-// open without decoding a single user record.
-func (db *DB) EmailKeys(fn func(key []byte, id uint64) bool) error {
-	return db.bolt.View(func(btx *bolt.Tx) error {
-		c := btx.Bucket(bucketUsersByEmail).Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if !fn(k, btoi(v)) {
-				return nil
-			}
-		}
-		return nil
-	})
 }
 
 func (t *tx) Members(org domain.ID) iter.Seq[domain.ID] {

@@ -15,7 +15,7 @@ import (
 func (a *app) userCommand() *cobra.Command {
 	return group(&cobra.Command{Use: "user", Short: "Create, list, show, edit, disable and enable users"},
 		a.userAddCommand(), a.userListCommand(), a.userShowCommand(), a.userEditCommand(),
-		a.userStateCommand(true), a.userStateCommand(false))
+		a.userStateCommand(true), a.userStateCommand(false), a.userSuggestCommand())
 }
 
 func (a *app) userAddCommand() *cobra.Command {
