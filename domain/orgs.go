@@ -152,7 +152,7 @@ func (d *Desk) UpdateOrg(actor Actor, id ID, version uint64, p OrgPatch) (Organi
 				o.ParentID = parent.ID
 			}
 		}
-		return d.saveOrg(tx, c, actor, before, o, "org.update", "")
+		return d.saveOrg(tx, c, actor, before, &o, "org.update", "")
 	})
 	return o, err
 }
@@ -190,8 +190,8 @@ func loadOrg(tx Tx, id ID, version uint64) (Organization, error) {
 	return o, nil
 }
 
-func (d *Desk) saveOrg(tx Tx, c *commit, actor Actor, before, o Organization, action, note string) error {
-	changes := diffOrg(before, o, orgNamer(tx))
+func (d *Desk) saveOrg(tx Tx, c *commit, actor Actor, before Organization, o *Organization, action, note string) error {
+	changes := diffOrg(before, *o, orgNamer(tx))
 	if len(changes) == 0 && note == "" {
 		return nil
 	}
@@ -199,7 +199,7 @@ func (d *Desk) saveOrg(tx Tx, c *commit, actor Actor, before, o Organization, ac
 	o.Version = before.Version + 1
 	o.UpdatedAt = now
 	o.UpdatedBy = actor.String()
-	if err := tx.PutOrg(&o); err != nil {
+	if err := tx.PutOrg(o); err != nil {
 		return err
 	}
 	c.event(SubjectOrg, o.ID)
@@ -254,7 +254,7 @@ func (d *Desk) AddDomain(actor Actor, orgID ID, raw string, backfill bool) (Doma
 			o := pv.Org
 			o.Domains = append(slices.Clone(o.Domains), pv.Domain)
 			slices.Sort(o.Domains)
-			if err := d.saveOrg(tx, c, actor, pv.Org, o, "org.domain.add", ""); err != nil {
+			if err := d.saveOrg(tx, c, actor, pv.Org, &o, "org.domain.add", ""); err != nil {
 				return err
 			}
 		} else if !backfill {
@@ -270,7 +270,7 @@ func (d *Desk) AddDomain(actor Actor, orgID ID, raw string, backfill bool) (Doma
 			moved := u
 			moved.OrgID = orgID
 			changes := []Change{{Field: "organization", Before: "", After: pv.Org.Name}}
-			if err := d.saveUser(tx, c, actor, u, moved, "user.update", changes); err != nil {
+			if err := d.saveUser(tx, c, actor, u, &moved, "user.update", changes); err != nil {
 				return err
 			}
 		}
@@ -346,7 +346,7 @@ func (d *Desk) RemoveDomain(actor Actor, orgID ID, raw string) (Organization, er
 		}
 		o = before
 		o.Domains = slices.Delete(slices.Clone(before.Domains), i, i+1)
-		return d.saveOrg(tx, c, actor, before, o, "org.domain.remove", "removed domain "+dom+"; no user moved")
+		return d.saveOrg(tx, c, actor, before, &o, "org.domain.remove", "removed domain "+dom+"; no user moved")
 	})
 	return o, err
 }

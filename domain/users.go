@@ -191,7 +191,7 @@ func (d *Desk) UpdateUser(actor Actor, id ID, version uint64, p UserPatch) (User
 		if len(changes) == 0 {
 			return nil
 		}
-		return d.saveUser(tx, c, actor, before, u, "user.update", changes)
+		return d.saveUser(tx, c, actor, before, &u, "user.update", changes)
 	})
 	return u, err
 }
@@ -262,12 +262,12 @@ func loadUser(tx Tx, id ID, version uint64) (User, error) {
 }
 
 // saveUser bumps the version, writes the user and its audit entry.
-func (d *Desk) saveUser(tx Tx, c *commit, actor Actor, before, u User, action string, changes []Change) error {
+func (d *Desk) saveUser(tx Tx, c *commit, actor Actor, before User, u *User, action string, changes []Change) error {
 	now := d.clock()
 	u.Version = before.Version + 1
 	u.UpdatedAt = now
 	u.UpdatedBy = actor.String()
-	if err := tx.PutUser(&u); err != nil {
+	if err := tx.PutUser(u); err != nil {
 		return err
 	}
 	c.emailChanged(before.EmailKey(), u.EmailKey(), u.ID)
@@ -314,7 +314,7 @@ func (d *Desk) setState(actor Actor, id ID, version uint64, disable bool) (User,
 			}
 			u.StateBeforeDisable = ""
 		}
-		return d.saveUser(tx, c, actor, before, u, action, diffUser(before, u, orgNamer(tx)))
+		return d.saveUser(tx, c, actor, before, &u, action, diffUser(before, u, orgNamer(tx)))
 	})
 	return u, err
 }
