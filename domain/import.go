@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"slices"
 	"strings"
@@ -53,10 +52,14 @@ type ImportReport struct {
 // and skipped; the rest are imported. Records are written in batches and the
 // email index once at the end, in sorted order: the store's fast path. An
 // import cut short by a crash is rolled back by the store when it reopens.
-// Memory holds one batch of records plus each imported email's key.
+// Memory holds one batch of records and a bounded sort buffer (the rest of
+// the sort spills to a temporary file), so it stays flat in the file's size.
+// Duplicates inside the file are found in that sorted pass, so they are
+// reported after the rows that fail on their own.
 func (d *Desk) ImportUsers(actor Actor, r io.Reader, opts ImportOptions) (ImportReport, error) {
 	im := &importer{desk: d, actor: actor, opts: opts,
-		orgs: map[string]ID{}, byDomain: map[string]ID{}, seen: map[uint64][]int32{}}
+		orgs: map[string]ID{}, byDomain: map[string]ID{}, sorted: newEntrySorter(100_000)}
+	defer im.sorted.close()
 	im.rep.DryRun = opts.DryRun
 	if err := im.run(r); err != nil {
 		return im.rep, err
@@ -73,11 +76,9 @@ type importer struct {
 	cols     map[string]int
 	orgs     map[string]ID // name key -> id; negative ids are orgs a dry run would create
 	byDomain map[string]ID
-	seed     maphash.Seed
-	seen     map[uint64][]int32 // hash of email key -> indexes into entries
-	entries  []IndexEntry
-	lines    []int32
 	batch    []User
+	pending  []importEntry // index data of batch, in the same order
+	sorted   *entrySorter  // every written row's index data, for the final sorted pass
 	started  bool
 	fakeOrgs ID
 }
@@ -90,7 +91,6 @@ func (im *importer) fail(line int, email, reason string) {
 }
 
 func (im *importer) run(r io.Reader) error {
-	im.seed = maphash.MakeSeed()
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
@@ -182,11 +182,6 @@ func (im *importer) row(line int, rec []string) error {
 		im.fail(line, strings.TrimSpace(in.Email), err.Error())
 		return nil
 	}
-	key := f.email.Key
-	if prev := im.duplicateInFile(key); prev > 0 {
-		im.fail(line, f.email.Address, fmt.Sprintf("duplicate of line %d in this file", prev))
-		return nil
-	}
 	orgID, err := im.org(f)
 	if err != nil {
 		var ve *ValidationError
@@ -197,29 +192,13 @@ func (im *importer) row(line int, rec []string) error {
 		return err
 	}
 	now := im.desk.clock()
-	im.remember(key, line, orgID)
+	im.pending = append(im.pending, importEntry{IndexEntry: IndexEntry{Key: f.email.Key, OrgID: orgID}, Line: line})
 	im.batch = append(im.batch, User{
 		Email: f.email.Address, Name: f.name, OrgID: orgID, TimeZone: f.tz, Language: f.lang,
 		Phone: f.phone, Role: f.role, State: StatePending, Version: 1,
 		CreatedAt: now, UpdatedAt: now, UpdatedBy: im.actor.String(),
 	})
 	return nil
-}
-
-func (im *importer) duplicateInFile(key string) int {
-	for _, i := range im.seen[maphash.String(im.seed, key)] {
-		if im.entries[i].Key == key {
-			return int(im.lines[i])
-		}
-	}
-	return 0
-}
-
-func (im *importer) remember(key string, line int, org ID) {
-	h := maphash.String(im.seed, key)
-	im.seen[h] = append(im.seen[h], int32(len(im.entries)))
-	im.entries = append(im.entries, IndexEntry{Key: key, OrgID: org})
-	im.lines = append(im.lines, int32(line))
 }
 
 // org resolves the row's organization: named (created when missing) or by
@@ -272,22 +251,21 @@ func (im *importer) flush() error {
 	if len(im.batch) == 0 {
 		return nil
 	}
-	first := len(im.entries) - len(im.batch)
 	var keep []User
+	var entries []importEntry
 	err := im.desk.store.View(func(tx Tx) error {
-		keep = im.batch[:0]
 		for i, u := range im.batch {
-			e := &im.entries[first+i]
+			e := im.pending[i]
 			id, err := tx.UserIDByEmail(e.Key)
 			if errors.Is(err, ErrNotFound) {
 				keep = append(keep, u)
+				entries = append(entries, e)
 				continue
 			}
 			if err != nil {
 				return err
 			}
-			im.fail(int(im.lines[first+i]), u.Email, fmt.Sprintf("already on the desk (user %d)", id))
-			e.Key = "" // not imported: skipped when the index is written
+			im.fail(e.Line, u.Email, fmt.Sprintf("already on the desk (user %d)", id))
 		}
 		return nil
 	})
@@ -308,77 +286,120 @@ func (im *importer) flush() error {
 		}
 		im.started = true
 	}
-	// Hand the ids the store assigned to the index entries, in order.
-	k := 0
-	for i := first; i < len(im.entries); i++ {
-		if im.entries[i].Key == "" {
-			continue
+	for i, e := range entries {
+		e.ID = keep[i].ID // zero in a dry run
+		if err := im.sorted.add(e); err != nil {
+			return err
 		}
-		if !im.opts.DryRun {
-			im.entries[i].ID = keep[k].ID
-		}
-		k++
 	}
 	im.rep.Imported += len(keep)
-	im.batch = im.batch[:0]
+	im.batch, im.pending = im.batch[:0], im.pending[:0]
 	if im.opts.Progress != nil {
 		im.opts.Progress(im.rep.Rows)
 	}
 	return nil
 }
 
-// finish writes the email and member index for everything imported, in
-// sorted order, with one audit entry, and clears the import mark.
+// finish walks every written row in email order: a row whose email an
+// earlier line of the file already has is a duplicate; the rest get their
+// index entries, a chunk per transaction, each chunk touching a contiguous
+// key range. The last transaction writes the audit entry and clears the
+// import mark.
 func (im *importer) finish() error {
-	im.seen = nil
-	if im.opts.DryRun || !im.started {
-		return nil
-	}
-	// Entries are in file order, so ids ascend: keep (id, line) to name the
-	// line of a row someone else's commit beat to its email.
-	var ids []ID
-	var lines []int32
-	for i, e := range im.entries {
-		if e.Key != "" {
-			ids = append(ids, e.ID)
-			lines = append(lines, im.lines[i])
+	var chunk []importEntry
+	dupes := map[ID]bool{}
+	var prev importEntry
+	err := im.sorted.each(func(e importEntry) error {
+		if e.Key == prev.Key {
+			im.fail(e.Line, e.Key, fmt.Sprintf("duplicate of line %d in this file", prev.Line))
+			im.rep.Imported--
+			if im.opts.DryRun {
+				return nil
+			}
+			dupes[e.ID] = true // BulkIndex finds its key taken and removes the record
+		} else {
+			prev = e
 		}
+		if im.opts.DryRun {
+			return nil
+		}
+		chunk = append(chunk, e)
+		if len(chunk) == importBatch {
+			err := im.indexChunk(chunk, dupes, false)
+			chunk, dupes = chunk[:0], map[ID]bool{}
+			return err
+		}
+		return nil
+	})
+	if err != nil || im.opts.DryRun || !im.started {
+		return err
 	}
-	im.lines = nil
-	entries := slices.DeleteFunc(im.entries, func(e IndexEntry) bool { return e.Key == "" })
-	slices.SortFunc(entries, func(a, b IndexEntry) int { return strings.Compare(a.Key, b.Key) })
+	return im.indexChunk(chunk, dupes, true)
+}
+
+func (im *importer) indexChunk(chunk []importEntry, dupes map[ID]bool, last bool) error {
+	entries := make([]IndexEntry, len(chunk))
+	lines := make(map[ID]int, len(chunk))
+	for i, e := range chunk {
+		entries[i] = e.IndexEntry
+		lines[e.ID] = e.Line
+	}
 	var taken []ID
 	err := im.desk.update(func(tx Tx, c *commit) error {
 		var err error
 		if taken, err = tx.BulkIndex(entries); err != nil {
 			return err
 		}
+		gone := map[ID]bool{}
+		for _, id := range taken {
+			gone[id] = true
+		}
+		for _, e := range entries {
+			if !gone[e.ID] {
+				c.addedEmails = append(c.addedEmails, e)
+			}
+		}
+		if !last {
+			return nil
+		}
 		if err := tx.BulkEnd(); err != nil {
 			return err
-		}
-		c.addedEmails = entries
-		if len(taken) > 0 {
-			c.addedEmails = slices.DeleteFunc(slices.Clone(entries), func(e IndexEntry) bool { return slices.Contains(taken, e.ID) })
 		}
 		c.event("import", 0)
 		return audit(tx, AuditEntry{
 			At: im.desk.clock(), Actor: im.actor.String(), Action: "user.import",
-			Note: fmt.Sprintf("imported %d users from %s", len(entries)-len(taken), im.source()),
+			Note: fmt.Sprintf("imported %d users from %s", im.rep.Imported-countNotIn(taken, dupes), im.source()),
 		})
 	})
 	if err != nil {
 		return err
 	}
 	for _, id := range taken {
-		i, _ := slices.BinarySearch(ids, id)
-		for _, e := range entries {
-			if e.ID == id {
-				im.fail(int(lines[i]), e.Key, "created by someone else while the import ran")
-			}
+		if !dupes[id] {
+			im.fail(lines[id], keyOf(chunk, id), "created by someone else while the import ran")
+			im.rep.Imported--
 		}
 	}
-	im.rep.Imported -= len(taken)
 	return nil
+}
+
+func countNotIn(ids []ID, set map[ID]bool) int {
+	n := 0
+	for _, id := range ids {
+		if !set[id] {
+			n++
+		}
+	}
+	return n
+}
+
+func keyOf(chunk []importEntry, id ID) string {
+	for _, e := range chunk {
+		if e.ID == id {
+			return e.Key
+		}
+	}
+	return ""
 }
 
 func (im *importer) source() string {

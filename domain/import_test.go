@@ -37,11 +37,13 @@ func TestImportReportsBadRowsAndImportsTheRest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Rows failing on their own come as they are read; duplicates
+		// inside the file come from the final sorted pass.
 		want := []string{
 			"line 4: not-an-email: email: missing @",
-			"line 5: ANN@acme.com: duplicate of line 2 in this file",
 			`line 6: cy@acme.com: time zone: "Moon/Base" is not an IANA time zone; use a name such as Europe/Paris or America/New_York`,
 			"line 7: taken@acme.com: already on the desk (user 1)",
+			"line 5: ann@acme.com: duplicate of line 2 in this file",
 		}
 		if strings.Join(rows, "\n") != strings.Join(want, "\n") {
 			t.Errorf("dry=%v row errors:\n%s\nwant:\n%s", dry, strings.Join(rows, "\n"), strings.Join(want, "\n"))
@@ -153,5 +155,38 @@ func TestSuggestFollowsCommits(t *testing.T) {
 	}
 	if s, _ := d.Suggest("imported.one@acme.com", 8); func() bool { _, ok := s.Exact(); return !ok }() {
 		t.Errorf("imported user not suggested: %+v", s.Items)
+	}
+}
+
+// An agent who creates a user while an import runs keeps it; the import's
+// row for the same email is reported and its record removed.
+func TestImportYieldsToUserCreatedMeanwhile(t *testing.T) {
+	d := newDesk(t)
+	var rows []string
+	rep, err := d.ImportUsers(ann, strings.NewReader("email,name\nrace@acme.com,From file\nok@acme.com,Fine\n"), domain.ImportOptions{
+		RowError: func(e domain.RowError) { rows = append(rows, e.String()) },
+		Progress: func(int) {
+			if _, err := d.CreateUser(bob, domain.UserInput{Email: "RACE@acme.com", Name: "Bob's"}); err != nil {
+				t.Errorf("create during import: %v", err)
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Imported != 1 || len(rows) != 1 || rows[0] != "line 2: race@acme.com: created by someone else while the import ran" {
+		t.Errorf("report %+v rows %q", rep, rows)
+	}
+	u, err := d.UserByEmail("race@acme.com")
+	if err != nil || u.Name != "Bob's" {
+		t.Errorf("the agent's user: %+v %v", u, err)
+	}
+	all, _, _ := d.Users(domain.UserFilter{}, 0, 0)
+	if len(all) != 2 {
+		t.Errorf("%d users, want 2 (no orphan record left by the import)", len(all))
+	}
+	counts, _ := d.UserCounts()
+	if counts[domain.StatePending] != 2 {
+		t.Errorf("pending count %d, want 2", counts[domain.StatePending])
 	}
 }
