@@ -21,6 +21,7 @@ type Desk struct {
 	// post-commit updates, so no commit is missed (suggestions.go).
 	indexMu sync.Mutex
 	index   *suggest.Index
+	mail    MailConfig
 }
 
 // Option configures a Desk.

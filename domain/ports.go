@@ -1,6 +1,9 @@
 package domain
 
-import "iter"
+import (
+	"iter"
+	"time"
+)
 
 // Store runs functions inside transactions. Update's function runs in one
 // read-write transaction: if it returns an error nothing it wrote is kept.
@@ -44,6 +47,26 @@ type Tx interface {
 	// Audit yields matching entries newest first, starting before the given
 	// id (0: from the newest).
 	Audit(f AuditFilter, before ID) iter.Seq2[AuditEntry, error]
+
+	PutTemplate(t *Template) error
+	Template(name string) (Template, error)
+	StoredTemplates() iter.Seq2[Template, error]
+	Settings() (Settings, error)
+	PutSettings(s Settings) error
+
+	PutToken(t Token) error
+	Token(hash []byte) (Token, error)
+
+	// PutMessage writes an outbox message (a new one gets the next id) and
+	// keeps the delivery queue index in step: queued messages are indexed by
+	// NextTry.
+	PutMessage(m *OutboxMessage) error
+	Message(id ID) (OutboxMessage, error)
+	// Messages yields messages newest first, before the given id (0: all).
+	Messages(before ID) iter.Seq2[OutboxMessage, error]
+	// DueMessages yields the ids of queued messages whose NextTry is not
+	// after now, earliest first.
+	DueMessages(now time.Time) iter.Seq[ID]
 
 	// The import fast path. BulkBegin marks an import in progress;
 	// BulkAppendUsers writes records only (ids assigned in order);

@@ -65,6 +65,10 @@ type User struct {
 	// (a pending user stays pending).
 	StateBeforeDisable State  `json:"state_before_disable,omitempty"`
 	Notes              string `json:"notes,omitempty"`
+	// PasswordHash is an argon2id hash in PHC string form, set through a
+	// set-password link; empty until then.
+	PasswordHash string    `json:"password_hash,omitempty"`
+	VerifiedAt   time.Time `json:"verified_at,omitzero"`
 
 	Version   uint64    `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
@@ -94,6 +98,11 @@ type UserInput struct {
 	Phone    string
 	Role     string
 	Notes    string
+	// Mail is what the creation sends: verify (default), welcome or none.
+	Mail string
+	// MailSubject and MailBody replace the template for this one user.
+	MailSubject string
+	MailBody    string
 }
 
 // UserPatch is a partial update: nil fields are left as they are. Org set to

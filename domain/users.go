@@ -23,6 +23,7 @@ type userFields struct {
 	notes    string
 	orgGiven bool
 	org      string
+	mail     MailChoice
 }
 
 func validateInput(in UserInput) (userFields, error) {
@@ -47,6 +48,9 @@ func validateInput(in UserInput) (userFields, error) {
 		return f, err
 	}
 	if f.notes, err = cleanText("notes", in.Notes, maxNotes, true); err != nil {
+		return f, err
+	}
+	if f.mail, err = ParseMailChoice(in.Mail); err != nil {
 		return f, err
 	}
 	f.org = strings.TrimSpace(in.Org)
@@ -82,9 +86,13 @@ func (d *Desk) CreateUser(actor Actor, in UserInput) (User, error) {
 		}
 		c.emailChanged("", u.EmailKey(), u.ID)
 		c.event(SubjectUser, u.ID)
+		if err := d.queueAccountMail(tx, u, orgNamer(tx)(u.OrgID), f.mail, in.MailSubject, in.MailBody); err != nil {
+			return err
+		}
 		return audit(tx, AuditEntry{
 			At: now, Actor: actor.String(), Action: "user.create", SubjectKind: SubjectUser,
 			SubjectID: u.ID, Subject: u.Email, Changes: diffUser(User{}, u, orgNamer(tx)),
+			Note: "mail: " + string(f.mail),
 		})
 	})
 	return u, err

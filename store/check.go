@@ -26,7 +26,7 @@ func (db *DB) Check() ([]Problem, error) {
 		for err := range btx.Check() {
 			report("bbolt: %v", err)
 		}
-		for _, name := range [][]byte{bucketMeta, bucketUsers, bucketUsersByEmail, bucketOrgs, bucketOrgsByName, bucketOrgDomains, bucketOrgMembers, bucketAudit, bucketAuditBySubject} {
+		for _, name := range [][]byte{bucketMeta, bucketUsers, bucketUsersByEmail, bucketOrgs, bucketOrgsByName, bucketOrgDomains, bucketOrgMembers, bucketAudit, bucketAuditBySubject, bucketTemplates, bucketOutbox, bucketOutboxQueue, bucketTokens} {
 			if btx.Bucket(name) == nil {
 				report("bucket %s is missing", name)
 				return nil
@@ -39,6 +39,7 @@ func (db *DB) Check() ([]Problem, error) {
 		checkUsers(t, report)
 		checkOrgs(t, report)
 		checkAudit(t, report)
+		checkOutbox(t, report)
 		return nil
 	})
 	return out, err
@@ -139,4 +140,25 @@ func checkAudit(t *tx, report func(string, ...any)) {
 		}
 		return nil
 	})
+}
+
+func checkOutbox(t *tx, report func(string, ...any)) {
+	queued := 0
+	_ = t.bucket(bucketOutbox).ForEach(func(k, v []byte) error {
+		var m domain.OutboxMessage
+		if err := decode(v, &m); err != nil {
+			report("outbox message %d: cannot decode: %v", btoi(k), err)
+			return nil
+		}
+		if m.State == domain.MailQueued {
+			queued++
+			if t.bucket(bucketOutboxQueue).Get(queueKey(m.NextTry, m.ID)) == nil {
+				report("queued outbox message %d is missing from the delivery queue", m.ID)
+			}
+		}
+		return nil
+	})
+	if n := t.bucket(bucketOutboxQueue).Stats().KeyN; n != queued {
+		report("the delivery queue holds %d entries for %d queued messages", n, queued)
+	}
 }

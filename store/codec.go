@@ -17,6 +17,10 @@ var (
 	bucketOrgMembers     = []byte("org_members")
 	bucketAudit          = []byte("audit")
 	bucketAuditBySubject = []byte("audit_by_subject")
+	bucketTemplates      = []byte("templates")
+	bucketOutbox         = []byte("outbox")
+	bucketOutboxQueue    = []byte("outbox_queue")
+	bucketTokens         = []byte("tokens")
 
 	keySchema = []byte("schema")
 	keyImport = []byte("import")

@@ -24,6 +24,16 @@
 //	  <entry id>          -> JSON domain.AuditEntry
 //	audit_by_subject
 //	  <kind byte><subject id><entry id> -> empty   kind: 'u' user, 'o' organization
+//	templates
+//	  <name>              -> JSON domain.Template   (agents' edits; shipped defaults live in code)
+//	outbox                (sequence: last message id)
+//	  <message id>        -> JSON domain.OutboxMessage
+//	outbox_queue
+//	  <next try, unix ns><message id> -> empty     only queued messages, earliest first
+//	tokens
+//	  <sha-256 of token>  -> JSON domain.Token     the token itself is never stored
+//
+// meta also holds "settings" -> JSON domain.Settings.
 //
 // Every secondary index is written in the same transaction as its record,
 // and the old entry is removed when the indexed value changes. Check

@@ -27,6 +27,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{2, "add the mail buckets: templates, outbox, outbox_queue, tokens", func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketTemplates, bucketOutbox, bucketOutboxQueue, bucketTokens} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersion is the version this build writes.

@@ -20,6 +20,7 @@ func (a *app) userCommand() *cobra.Command {
 
 func (a *app) userAddCommand() *cobra.Command {
 	var in domain.UserInput
+	var bodyFile string
 	cmd := &cobra.Command{
 		Use:   "add --email EMAIL [flags]",
 		Short: "Create a user (it joins the organization owning its email's domain unless --org is given)",
@@ -27,6 +28,16 @@ func (a *app) userAddCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if strings.TrimSpace(in.Email) == "" {
 				return usagef("--email is required")
+			}
+			if _, err := domain.ParseMailChoice(in.Mail); err != nil {
+				return usageError{err}
+			}
+			if bodyFile != "" {
+				b, err := readFileOrStdin(a, bodyFile)
+				if err != nil {
+					return err
+				}
+				in.MailBody = string(b)
 			}
 			return a.withDesk(func(s *session) error {
 				u, err := s.desk.CreateUser(localActor(), in)
@@ -39,6 +50,14 @@ func (a *app) userAddCommand() *cobra.Command {
 					printf(cmd, " in %s", org)
 				}
 				printf(cmd, " (%s).\n", u.State)
+				switch in.Mail {
+				case string(domain.MailNone):
+					printf(cmd, "No mail sent, as asked.\n")
+				case string(domain.MailWelcome):
+					printf(cmd, "Welcome email queued.\n")
+				default:
+					printf(cmd, "Verification email queued.\n")
+				}
 				return nil
 			})
 		},
@@ -52,6 +71,9 @@ func (a *app) userAddCommand() *cobra.Command {
 	f.StringVar(&in.Phone, "phone", "", "phone number")
 	f.StringVar(&in.Role, "role", "customer", "customer or collaborator")
 	f.StringVar(&in.Notes, "notes", "", "notes for agents")
+	f.StringVar(&in.Mail, "mail", "verify", "what to send: verify (confirm the address and set a password), welcome, or none")
+	f.StringVar(&in.MailSubject, "subject", "", "custom subject for this user's email instead of the template's")
+	f.StringVar(&bodyFile, "body-file", "", "custom body for this user's email (- reads standard input); may use the template tags")
 	return cmd
 }
 

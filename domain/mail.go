@@ -1,0 +1,233 @@
+package domain
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// MailEvent is why the desk writes to a customer.
+type MailEvent string
+
+const (
+	EventVerify  MailEvent = "verify"  // account created: confirm the address and set a password
+	EventWelcome MailEvent = "welcome" // account created: a greeting, no link
+	EventReset   MailEvent = "reset"   // set a new password
+)
+
+// MailEvents lists the events in the order screens show them.
+var MailEvents = []MailEvent{EventVerify, EventWelcome, EventReset}
+
+// NeedsLink reports whether the event's mail must carry the {MESSAGE} link.
+func (e MailEvent) NeedsLink() bool { return e == EventVerify || e == EventReset }
+
+// ParseMailEvent accepts an event name in any letter case.
+func ParseMailEvent(s string) (MailEvent, error) {
+	e := MailEvent(strings.ToLower(strings.TrimSpace(s)))
+	if slices.Contains(MailEvents, e) {
+		return e, nil
+	}
+	return "", invalid("event", "%q is not a mail event; use verify, welcome or reset", s)
+}
+
+// MailTags are the placeholders a template may use. {MESSAGE} becomes the
+// verification or set-password link.
+var MailTags = []string{"NAME", "FIRST_NAME", "EMAIL", "ORGANIZATION", "DESK_NAME", "MESSAGE"}
+
+// Template is an agent-editable account email: plain text with {TAG}
+// placeholders. The HTML part is generated from the text when it is sent.
+type Template struct {
+	Name    string    `json:"name"`
+	Event   MailEvent `json:"event"`
+	Subject string    `json:"subject"`
+	Body    string    `json:"body"`
+	// Shipped is true for a default that no agent has edited yet.
+	Shipped   bool      `json:"-"`
+	Version   uint64    `json:"version"`
+	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedBy string    `json:"updated_by,omitempty"`
+}
+
+// shippedTemplates are the defaults every desk starts with; an agent's edit
+// is stored under the same name and takes their place.
+var shippedTemplates = []Template{
+	{Name: "verify", Event: EventVerify, Subject: "Confirm your email for {DESK_NAME}",
+		Body: `Hello {FIRST_NAME},
+
+An account was created for you at {DESK_NAME} with the address {EMAIL}.
+Please confirm it and choose a password here:
+
+{MESSAGE}
+
+The link works once and expires in 7 days. If you did not expect this
+email, you can ignore it.
+
+The {DESK_NAME} team
+`},
+	{Name: "welcome", Event: EventWelcome, Subject: "Welcome to {DESK_NAME}",
+		Body: `Hello {FIRST_NAME},
+
+Welcome to {DESK_NAME}. Your account for {EMAIL} is ready, and you can
+reply to this email whenever you need us.
+
+The {DESK_NAME} team
+`},
+	{Name: "reset", Event: EventReset, Subject: "Set a new password for {DESK_NAME}",
+		Body: `Hello {FIRST_NAME},
+
+Someone asked to set a new password for {EMAIL} at {DESK_NAME}.
+Choose one here:
+
+{MESSAGE}
+
+The link works once and expires in 7 days. If it was not you, ignore this
+email: your password stays as it is.
+
+The {DESK_NAME} team
+`},
+}
+
+var tagPattern = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+const (
+	maxSubject = 200
+	maxBody    = 20000
+)
+
+// ValidateTemplate refuses what cannot be sent: an unknown tag (named), a
+// link event without {MESSAGE}, an empty or multi-line subject.
+func ValidateTemplate(event MailEvent, subject, body string) error {
+	subject = strings.TrimSpace(subject)
+	if subject == "" {
+		return invalid("subject", "is empty")
+	}
+	if _, err := cleanText("subject", subject, maxSubject, false); err != nil {
+		return err
+	}
+	if strings.TrimSpace(body) == "" {
+		return invalid("body", "is empty")
+	}
+	if _, err := cleanText("body", body, maxBody, true); err != nil {
+		return err
+	}
+	var unknown []string
+	for _, m := range tagPattern.FindAllStringSubmatch(subject+"\n"+body, -1) {
+		if !slices.Contains(MailTags, m[1]) && !slices.Contains(unknown, m[0]) {
+			unknown = append(unknown, m[0])
+		}
+	}
+	if len(unknown) > 0 {
+		return invalid("template", "unknown tag %s; the tags are {%s}", strings.Join(unknown, ", "), strings.Join(MailTags, "}, {"))
+	}
+	if event.NeedsLink() && !strings.Contains(body, "{MESSAGE}") {
+		return invalid("body", "a %s email must contain {MESSAGE}, which becomes the link", event)
+	}
+	if strings.Contains(subject, "{MESSAGE}") {
+		return invalid("subject", "{MESSAGE} (the link) belongs in the body, not the subject")
+	}
+	return nil
+}
+
+// MailVars are the values of the tags for one message.
+type MailVars struct {
+	Name, Email, Organization, DeskName, Link string
+}
+
+func (v MailVars) lookup(tag string) string {
+	switch tag {
+	case "NAME":
+		if v.Name == "" {
+			return v.Email
+		}
+		return v.Name
+	case "FIRST_NAME":
+		if f := strings.Fields(v.Name); len(f) > 0 {
+			return f[0]
+		}
+		return "there"
+	case "EMAIL":
+		return v.Email
+	case "ORGANIZATION":
+		return v.Organization
+	case "DESK_NAME":
+		return v.DeskName
+	case "MESSAGE":
+		return v.Link
+	}
+	return "{" + tag + "}"
+}
+
+// RenderTemplate replaces the tags in subject and body. A subject is kept on
+// one line whatever a value holds, so no value can add a mail header.
+func RenderTemplate(subject, body string, v MailVars) (string, string) {
+	repl := func(s string) string {
+		return tagPattern.ReplaceAllStringFunc(s, func(m string) string { return v.lookup(m[1 : len(m)-1]) })
+	}
+	subj := strings.Join(strings.Fields(repl(subject)), " ")
+	return subj, repl(body)
+}
+
+// MailChoice is what a new user's creation sends.
+type MailChoice string
+
+const (
+	MailVerify  MailChoice = "verify" // the default
+	MailWelcome MailChoice = "welcome"
+	MailNone    MailChoice = "none"
+)
+
+// ParseMailChoice accepts verify, welcome or none; empty means verify.
+func ParseMailChoice(s string) (MailChoice, error) {
+	switch c := MailChoice(strings.ToLower(strings.TrimSpace(s))); c {
+	case "", MailVerify:
+		return MailVerify, nil
+	case MailWelcome, MailNone:
+		return c, nil
+	}
+	return "", invalid("mail", "%q is not a choice; use verify, welcome or none", s)
+}
+
+// MailState is where an outbox message is in its delivery.
+type MailState string
+
+const (
+	MailQueued    MailState = "queued"
+	MailSent      MailState = "sent"
+	MailFailed    MailState = "failed"    // gave up: a permanent refusal or too many attempts
+	MailCancelled MailState = "cancelled" // the recipient was disabled before it went out
+)
+
+// MailStates lists the states for filters.
+var MailStates = []MailState{MailQueued, MailSent, MailFailed, MailCancelled}
+
+// OutboxMessage is one email, written in the same transaction as the change
+// that caused it and delivered later by the worker.
+type OutboxMessage struct {
+	ID ID `json:"id"`
+	// MessageID is fixed when the message is queued, so a resend after a
+	// crash mid-send carries the same Message-ID and can be recognised.
+	MessageID string    `json:"message_id"`
+	UserID    ID        `json:"user_id"`
+	Event     MailEvent `json:"event"`
+	To        string    `json:"to"`
+	ToName    string    `json:"to_name"`
+	Subject   string    `json:"subject"`
+	Text      string    `json:"text"`
+	// Link is the set-password link inside Text, kept only until the
+	// message is sent; then it is blanked from Text too, so the database
+	// never keeps a usable token after delivery.
+	Link      string    `json:"link,omitempty"`
+	State     MailState `json:"state"`
+	Attempts  int       `json:"attempts"`
+	NextTry   time.Time `json:"next_try"`
+	LastError string    `json:"last_error,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	SentAt    time.Time `json:"sent_at,omitzero"`
+}
+
+func (m OutboxMessage) String() string {
+	return fmt.Sprintf("message %d to %s (%s)", m.ID, m.To, m.State)
+}
