@@ -57,6 +57,9 @@ type ImportReport struct {
 // Duplicates inside the file are found in that sorted pass, so they are
 // reported after the rows that fail on their own.
 func (d *Desk) ImportUsers(actor Actor, r io.Reader, opts ImportOptions) (ImportReport, error) {
+	if err := actor.require(PermImportExport); err != nil {
+		return ImportReport{}, err
+	}
 	im := &importer{desk: d, actor: actor, opts: opts,
 		orgs: map[string]ID{}, byDomain: map[string]ID{}, sorted: newEntrySorter(100_000)}
 	defer im.sorted.close()

@@ -60,6 +60,13 @@ func ensureDomainFree(tx Tx, domain string, self ID) error {
 // CreateOrg creates an organization with its domains. Users already on the
 // desk are not moved: use AddDomain with apply for that.
 func (d *Desk) CreateOrg(actor Actor, in OrgInput) (Organization, error) {
+	need := PermOrgsWrite
+	if len(in.Domains) > 0 {
+		need |= PermOrgDomains
+	}
+	if err := actor.require(need); err != nil {
+		return Organization{}, err
+	}
 	name, err := parseOrgName(in.Name)
 	if err != nil {
 		return Organization{}, err
@@ -116,6 +123,9 @@ func (d *Desk) CreateOrg(actor Actor, in OrgInput) (Organization, error) {
 
 // UpdateOrg applies a patch to the version the caller read (0: current).
 func (d *Desk) UpdateOrg(actor Actor, id ID, version uint64, p OrgPatch) (Organization, error) {
+	if err := actor.require(PermOrgsWrite); err != nil {
+		return Organization{}, err
+	}
 	var o Organization
 	err := d.update(func(tx Tx, c *commit) error {
 		before, err := loadOrg(tx, id, version)
@@ -244,6 +254,9 @@ func previewDomain(tx Tx, orgID ID, raw string) (DomainPreview, error) {
 // without an organization at that domain move to it too, in the same
 // transaction. The result lists the users concerned.
 func (d *Desk) AddDomain(actor Actor, orgID ID, raw string, backfill bool) (DomainPreview, error) {
+	if err := actor.require(PermOrgDomains); err != nil {
+		return DomainPreview{}, err
+	}
 	var pv DomainPreview
 	err := d.update(func(tx Tx, c *commit) error {
 		var err error
@@ -330,6 +343,9 @@ func ownedBelow(tx Tx, emailDomain, dom string) (bool, error) {
 // RemoveDomain takes a domain from an organization. Nobody is moved: users
 // keep the organization they have.
 func (d *Desk) RemoveDomain(actor Actor, orgID ID, raw string) (Organization, error) {
+	if err := actor.require(PermOrgDomains); err != nil {
+		return Organization{}, err
+	}
 	dom, err := NormalizeDomain(raw)
 	if err != nil {
 		return Organization{}, err

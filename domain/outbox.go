@@ -229,6 +229,9 @@ var templateName = func(s string) bool {
 // SetTemplate saves a template after checking it can be sent: unknown tags
 // are refused by name, and a link event's body must hold {MESSAGE}.
 func (d *Desk) SetTemplate(actor Actor, name string, e TemplateEdit) (Template, error) {
+	if err := actor.require(PermTemplates); err != nil {
+		return Template{}, err
+	}
 	name = strings.ToLower(strings.TrimSpace(name))
 	if !templateName(name) {
 		return Template{}, invalid("name", "%q is not a template name; use lower-case letters, digits, - and _", name)
@@ -322,6 +325,9 @@ func (d *Desk) Message(id ID) (OutboxMessage, error) {
 
 // RetryMessage queues a failed (or cancelled) message again, now.
 func (d *Desk) RetryMessage(actor Actor, id ID) (OutboxMessage, error) {
+	if err := actor.require(PermUsersWrite); err != nil {
+		return OutboxMessage{}, err
+	}
 	var m OutboxMessage
 	err := d.update(func(tx Tx, c *commit) error {
 		var err error

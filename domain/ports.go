@@ -68,6 +68,11 @@ type Tx interface {
 	// after now, earliest first.
 	DueMessages(now time.Time) iter.Seq[ID]
 
+	PutAgent(a *Agent) error
+	Agent(id ID) (Agent, error)
+	Agents() iter.Seq2[Agent, error]
+	AgentIDByKey(fingerprint string) (ID, error)
+
 	// The import fast path. BulkBegin marks an import in progress;
 	// BulkAppendUsers writes records only (ids assigned in order);
 	// BulkIndex writes the email and member index entries for them, sorted,

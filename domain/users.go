@@ -62,6 +62,9 @@ func validateInput(in UserInput) (userFields, error) {
 // organization named, the user joins the organization owning its email's
 // domain (or the nearest parent domain).
 func (d *Desk) CreateUser(actor Actor, in UserInput) (User, error) {
+	if err := actor.require(PermUsersWrite); err != nil {
+		return User{}, err
+	}
 	f, err := validateInput(in)
 	if err != nil {
 		return User{}, err
@@ -175,6 +178,9 @@ func (d *Desk) SuggestOrg(email string) (Organization, string, error) {
 // UpdateUser applies a patch to the version of the user the caller read.
 // version 0 means "whatever is stored now" (a one-shot CLI edit).
 func (d *Desk) UpdateUser(actor Actor, id ID, version uint64, p UserPatch) (User, error) {
+	if err := actor.require(PermUsersWrite); err != nil {
+		return User{}, err
+	}
 	var u User
 	err := d.update(func(tx Tx, c *commit) error {
 		before, err := loadUser(tx, id, version)
@@ -298,6 +304,9 @@ func (d *Desk) EnableUser(actor Actor, id ID, version uint64) (User, error) {
 }
 
 func (d *Desk) setState(actor Actor, id ID, version uint64, disable bool) (User, error) {
+	if err := actor.require(PermUsersDisable); err != nil {
+		return User{}, err
+	}
 	var u User
 	err := d.update(func(tx Tx, c *commit) error {
 		before, err := loadUser(tx, id, version)

@@ -26,7 +26,7 @@ func (db *DB) Check() ([]Problem, error) {
 		for err := range btx.Check() {
 			report("bbolt: %v", err)
 		}
-		for _, name := range [][]byte{bucketMeta, bucketUsers, bucketUsersByEmail, bucketOrgs, bucketOrgsByName, bucketOrgDomains, bucketOrgMembers, bucketAudit, bucketAuditBySubject, bucketTemplates, bucketOutbox, bucketOutboxQueue, bucketTokens} {
+		for _, name := range [][]byte{bucketMeta, bucketUsers, bucketUsersByEmail, bucketOrgs, bucketOrgsByName, bucketOrgDomains, bucketOrgMembers, bucketAudit, bucketAuditBySubject, bucketTemplates, bucketOutbox, bucketOutboxQueue, bucketTokens, bucketAgents, bucketAgentKeys} {
 			if btx.Bucket(name) == nil {
 				report("bucket %s is missing", name)
 				return nil
@@ -40,6 +40,7 @@ func (db *DB) Check() ([]Problem, error) {
 		checkOrgs(t, report)
 		checkAudit(t, report)
 		checkOutbox(t, report)
+		checkAgents(t, report)
 		return nil
 	})
 	return out, err
@@ -161,4 +162,28 @@ func checkOutbox(t *tx, report func(string, ...any)) {
 	if n := t.bucket(bucketOutboxQueue).Stats().KeyN; n != queued {
 		report("the delivery queue holds %d entries for %d queued messages", n, queued)
 	}
+}
+
+func checkAgents(t *tx, report func(string, ...any)) {
+	keys := t.bucket(bucketAgentKeys)
+	_ = t.bucket(bucketAgents).ForEach(func(k, v []byte) error {
+		var a domain.Agent
+		if err := decode(v, &a); err != nil {
+			report("agent %d: cannot decode: %v", btoi(k), err)
+			return nil
+		}
+		for _, key := range a.Keys {
+			if owner := keys.Get([]byte(key.Fingerprint)); owner == nil || btoi(owner) != uint64(a.ID) {
+				report("agent %d (%s) has key %s but the key index disagrees", a.ID, a.Email, key.Fingerprint)
+			}
+		}
+		return nil
+	})
+	_ = keys.ForEach(func(k, v []byte) error {
+		a, err := t.Agent(domain.ID(btoi(v)))
+		if err != nil || !slices.ContainsFunc(a.Keys, func(key domain.AgentKey) bool { return key.Fingerprint == string(k) }) {
+			report("key index %s points at agent %d, which does not list it", k, btoi(v))
+		}
+		return nil
+	})
 }

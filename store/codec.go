@@ -21,6 +21,8 @@ var (
 	bucketOutbox         = []byte("outbox")
 	bucketOutboxQueue    = []byte("outbox_queue")
 	bucketTokens         = []byte("tokens")
+	bucketAgents         = []byte("agents")
+	bucketAgentKeys      = []byte("agent_keys")
 
 	keySchema = []byte("schema")
 	keyImport = []byte("import")

@@ -32,6 +32,10 @@
 //	  <next try, unix ns><message id> -> empty     only queued messages, earliest first
 //	tokens
 //	  <sha-256 of token>  -> JSON domain.Token     the token itself is never stored
+//	agents                (sequence: last agent id)
+//	  <agent id>          -> JSON domain.Agent
+//	agent_keys
+//	  <key fingerprint>   -> <agent id>         "SHA256:..." of an SSH public key
 //
 // meta also holds "settings" -> JSON domain.Settings.
 //

@@ -35,6 +35,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{3, "add the agent buckets: agents, agent_keys", func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketAgents, bucketAgentKeys} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersion is the version this build writes.
