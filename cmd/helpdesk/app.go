@@ -37,6 +37,16 @@ type app struct {
 	in       io.Reader
 	out, err io.Writer
 	dbPath   string
+	// as is who the commands act as: the local owner of the database file,
+	// or, for a command run over SSH, the signed-in agent.
+	as *domain.Actor
+}
+
+func (a *app) actor() domain.Actor {
+	if a.as != nil {
+		return *a.as
+	}
+	return localActor()
 }
 
 // run executes one command line and returns the exit code. Errors are

@@ -37,7 +37,7 @@ and prints the same report.`,
 				r, source = f, args[0]
 			}
 			return a.withDesk(func(s *session) error {
-				return runImport(cmd, s.desk, a.err, bufio.NewReaderSize(r, 1<<16), source, dryRun)
+				return runImport(cmd, s.desk, a.actor(), a.err, bufio.NewReaderSize(r, 1<<16), source, dryRun)
 			})
 		},
 	}
@@ -45,10 +45,10 @@ and prints the same report.`,
 	return group(&cobra.Command{Use: "import", Short: "Import data from files"}, users)
 }
 
-func runImport(cmd *cobra.Command, d *domain.Desk, stderr io.Writer, r io.Reader, source string, dryRun bool) error {
+func runImport(cmd *cobra.Command, d *domain.Desk, actor domain.Actor, stderr io.Writer, r io.Reader, source string, dryRun bool) error {
 	out := cmd.OutOrStdout()
 	progress := progressLine(stderr)
-	rep, err := d.ImportUsers(localActor(), r, domain.ImportOptions{
+	rep, err := d.ImportUsers(actor, r, domain.ImportOptions{
 		DryRun: dryRun, Source: source,
 		RowError: func(e domain.RowError) { progress.clear(); fmt.Fprintln(out, e.String()) },
 		Progress: progress.update,
@@ -111,6 +111,9 @@ func (a *app) exportCommand() *cobra.Command {
 				return usagef("--format must be csv or json, not %q", format)
 			}
 			return a.withDesk(func(s *session) error {
+				if err := s.desk.Authorize(a.actor(), domain.PermImportExport); err != nil {
+					return err
+				}
 				if format == "json" {
 					return listUsers(cmd, s.desk, domain.UserFilter{}, true)
 				}

@@ -68,7 +68,7 @@ func (a *app) demoCommand() *cobra.Command {
 				return usagef("--users must be 0 or more, not %d", users)
 			}
 			return a.withDesk(func(s *session) error {
-				sum, err := demo.Load(s.desk, localActor(), users)
+				sum, err := demo.Load(s.desk, a.actor(), users)
 				if err != nil {
 					return err
 				}

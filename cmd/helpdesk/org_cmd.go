@@ -29,7 +29,7 @@ func (a *app) orgAddCommand() *cobra.Command {
 				return usagef("--name is required")
 			}
 			return a.withDesk(func(s *session) error {
-				o, err := s.desk.CreateOrg(localActor(), in)
+				o, err := s.desk.CreateOrg(a.actor(), in)
 				if err != nil {
 					return fmt.Errorf("cannot add organization: %w", err)
 				}
@@ -160,7 +160,7 @@ func (a *app) orgEditCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				updated, err := s.desk.UpdateOrg(localActor(), o.ID, o.Version, p)
+				updated, err := s.desk.UpdateOrg(a.actor(), o.ID, o.Version, p)
 				if err != nil {
 					return fmt.Errorf("cannot edit %s: %w", o.Name, err)
 				}
@@ -193,7 +193,7 @@ func (a *app) orgDomainAddCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				pv, err := s.desk.AddDomain(localActor(), o.ID, args[1], apply)
+				pv, err := s.desk.AddDomain(a.actor(), o.ID, args[1], apply)
 				if err != nil {
 					return fmt.Errorf("cannot add domain to %s: %w", o.Name, err)
 				}
@@ -235,7 +235,7 @@ func (a *app) orgDomainRemoveCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if _, err := s.desk.RemoveDomain(localActor(), o.ID, args[1]); err != nil {
+				if _, err := s.desk.RemoveDomain(a.actor(), o.ID, args[1]); err != nil {
 					return fmt.Errorf("cannot remove domain: %w", err)
 				}
 				printf(cmd, "Removed domain %s from %s; its users stay where they are.\n", args[1], o.Name)

@@ -34,6 +34,7 @@ $HELPDESK_DB, else $XDG_DATA_HOME/helpdesk/helpdesk.db (~/.local/share/...).`,
 		a.backupCommand(),
 		a.checkCommand(),
 		a.demoCommand(),
+		a.agentCommand(),
 	)
 	return root
 }

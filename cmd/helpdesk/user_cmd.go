@@ -40,7 +40,7 @@ func (a *app) userAddCommand() *cobra.Command {
 				in.MailBody = string(b)
 			}
 			return a.withDesk(func(s *session) error {
-				u, err := s.desk.CreateUser(localActor(), in)
+				u, err := s.desk.CreateUser(a.actor(), in)
 				if err != nil {
 					return fmt.Errorf("cannot add user: %w", err)
 				}
@@ -227,7 +227,7 @@ func (a *app) userEditCommand() *cobra.Command {
 					return err
 				}
 				before := u.Version
-				u, err = s.desk.UpdateUser(localActor(), u.ID, u.Version, p)
+				u, err = s.desk.UpdateUser(a.actor(), u.ID, u.Version, p)
 				if err != nil {
 					return fmt.Errorf("cannot edit %s: %w", args[0], err)
 				}
@@ -268,9 +268,9 @@ func (a *app) userStateCommand(disable bool) *cobra.Command {
 					return err
 				}
 				if disable {
-					u, err = s.desk.DisableUser(localActor(), u.ID, u.Version)
+					u, err = s.desk.DisableUser(a.actor(), u.ID, u.Version)
 				} else {
-					u, err = s.desk.EnableUser(localActor(), u.ID, u.Version)
+					u, err = s.desk.EnableUser(a.actor(), u.ID, u.Version)
 				}
 				if err != nil {
 					return err
