@@ -40,6 +40,9 @@ type app struct {
 	// as is who the commands act as: the local owner of the database file,
 	// or, for a command run over SSH, the signed-in agent.
 	as *domain.Actor
+	// shared is the database a server already holds; commands run over SSH
+	// use it instead of opening the file, which the server has locked.
+	shared *session
 }
 
 func (a *app) actor() domain.Actor {
@@ -131,8 +134,12 @@ func (a *app) open() (*session, error) {
 
 func (s *session) Close() error { return s.db.Close() }
 
-// withDesk opens the database for the length of one command.
+// withDesk opens the database for the length of one command, or uses the
+// one the server holds.
 func (a *app) withDesk(fn func(*session) error) error {
+	if a.shared != nil {
+		return fn(a.shared)
+	}
 	s, err := a.open()
 	if err != nil {
 		return err

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"helpdesk/domain"
 	"helpdesk/domain/demo"
-	"helpdesk/store"
 )
 
 func (a *app) backupCommand() *cobra.Command {
@@ -15,17 +15,17 @@ func (a *app) backupCommand() *cobra.Command {
 		Short: "Write a consistent copy of the database to FILE",
 		Args:  exactArgs("FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := store.Open(a.resolveDB(), store.Options{})
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			n, err := db.Backup(args[0])
-			if err != nil {
-				return err
-			}
-			printf(cmd, "Backed up %s to %s (%d bytes).\n", db.Path(), args[0], n)
-			return nil
+			return a.withDesk(func(s *session) error {
+				if err := s.desk.Authorize(a.actor(), domain.PermImportExport); err != nil {
+					return err
+				}
+				n, err := s.db.Backup(args[0])
+				if err != nil {
+					return err
+				}
+				printf(cmd, "Backed up %s to %s (%d bytes).\n", s.db.Path(), args[0], n)
+				return nil
+			})
 		},
 	}
 }
@@ -36,23 +36,20 @@ func (a *app) checkCommand() *cobra.Command {
 		Short: "Check the database: bbolt's own check, then every index entry against its record",
 		Args:  exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := store.Open(a.resolveDB(), store.Options{})
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			problems, err := db.Check()
-			if err != nil {
-				return err
-			}
-			for _, p := range problems {
-				printf(cmd, "%s\n", p)
-			}
-			if len(problems) > 0 {
-				return fmt.Errorf("check found %d problems in %s", len(problems), db.Path())
-			}
-			printf(cmd, "%s: no problems found.\n", db.Path())
-			return nil
+			return a.withDesk(func(s *session) error {
+				problems, err := s.db.Check()
+				if err != nil {
+					return err
+				}
+				for _, p := range problems {
+					printf(cmd, "%s\n", p)
+				}
+				if len(problems) > 0 {
+					return fmt.Errorf("check found %d problems in %s", len(problems), s.db.Path())
+				}
+				printf(cmd, "%s: no problems found.\n", s.db.Path())
+				return nil
+			})
 		},
 	}
 }
