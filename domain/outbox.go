@@ -68,7 +68,10 @@ func (c MailConfig) link(token string) string {
 // messageDomain is the right-hand side of our Message-IDs.
 func (c MailConfig) messageDomain() string {
 	if u, err := url.Parse(c.BaseURL); err == nil && u.Hostname() != "" {
-		return u.Hostname()
+		// A Message-ID is ASCII only: a Unicode host goes in its IDNA form.
+		if h, err := NormalizeDomain(u.Hostname()); err == nil {
+			return h
+		}
 	}
 	return "helpdesk.invalid"
 }
@@ -359,33 +362,74 @@ func (d *Desk) RetryMessage(actor Actor, id ID) (OutboxMessage, error) {
 
 // NextDue returns the earliest queued message due at now, or false when
 // none is. A message whose recipient was disabled since it was queued is
-// cancelled on the way, in the same transaction: disabled users get no mail.
+// cancelled on the way: disabled users get no mail. Finding a message to
+// send only reads; a write (and its fsync) happens only to cancel.
 func (d *Desk) NextDue(now time.Time) (OutboxMessage, bool, error) {
-	var out OutboxMessage
+	for {
+		var m OutboxMessage
+		found, cancel := false, false
+		err := d.store.View(func(tx Tx) error {
+			for id := range tx.DueMessages(now) {
+				var err error
+				if m, err = tx.Message(id); err != nil {
+					return err
+				}
+				found = true
+				u, err := tx.User(m.UserID)
+				if err != nil && !IsNotFound(err) {
+					return err
+				}
+				cancel = err == nil && u.State == StateDisabled
+				return nil
+			}
+			return nil
+		})
+		if err != nil || !found {
+			return OutboxMessage{}, false, err
+		}
+		if !cancel {
+			return m, true, nil
+		}
+		if err := d.cancelMessage(m.ID); err != nil {
+			return OutboxMessage{}, false, err
+		}
+	}
+}
+
+// NextDueAt is when the earliest queued message falls due, for a worker to
+// sleep until then; false when nothing is queued.
+func (d *Desk) NextDueAt() (time.Time, bool, error) {
+	var at time.Time
 	found := false
-	err := d.update(func(tx Tx, c *commit) error {
-		found = false
-		for id := range tx.DueMessages(now) {
+	err := d.store.View(func(tx Tx) error {
+		for id := range tx.DueMessages(time.Unix(0, 1<<62)) {
 			m, err := tx.Message(id)
 			if err != nil {
 				return err
 			}
-			if u, err := tx.User(m.UserID); err == nil && u.State == StateDisabled {
-				m.State, m.LastError, m.UpdatedAt, m.Link = MailCancelled, "recipient is disabled", d.clock(), ""
-				if err := tx.PutMessage(&m); err != nil {
-					return err
-				}
-				c.event("mail", m.ID)
-				continue
-			} else if err != nil && !IsNotFound(err) {
-				return err
-			}
-			out, found = m, true
+			at, found = m.NextTry, true
 			return nil
 		}
 		return nil
 	})
-	return out, found, err
+	return at, found, err
+}
+
+// cancelMessage stops a queued message to a recipient who was disabled,
+// re-checking both inside the write.
+func (d *Desk) cancelMessage(id ID) error {
+	return d.update(func(tx Tx, c *commit) error {
+		m, err := tx.Message(id)
+		if err != nil || m.State != MailQueued {
+			return err
+		}
+		if u, err := tx.User(m.UserID); err != nil || u.State != StateDisabled {
+			return err
+		}
+		m.State, m.LastError, m.UpdatedAt, m.Link = MailCancelled, "recipient is disabled", d.clock(), ""
+		c.event("mail", m.ID)
+		return tx.PutMessage(&m)
+	})
 }
 
 // RecordSent marks a message delivered. The link is blanked from the stored
