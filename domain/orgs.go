@@ -481,3 +481,20 @@ func (d *Desk) OrgSummary(id ID) (OrgSummary, error) {
 	})
 	return s, err
 }
+
+// OrgNames returns every organization's name by id, without counting
+// members: the users list names the organization of each row, and counting
+// members would cost a pass over the membership index of a large desk.
+func (d *Desk) OrgNames() (map[ID]string, error) {
+	out := map[ID]string{}
+	err := d.store.View(func(tx Tx) error {
+		for o, err := range tx.Orgs() {
+			if err != nil {
+				return err
+			}
+			out[o.ID] = o.Name
+		}
+		return nil
+	})
+	return out, err
+}

@@ -88,11 +88,13 @@ func (u User) DisplayName() string {
 }
 
 // UserInput is what an agent fills in for a new user. Org is an organization
-// name; empty means "assign by the email's domain".
+// name; empty means "assign by the email's domain", unless NoOrg says the
+// agent cleared it on purpose.
 type UserInput struct {
 	Email    string
 	Name     string
 	Org      string
+	NoOrg    bool
 	TimeZone string
 	Language string
 	Phone    string

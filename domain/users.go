@@ -23,6 +23,7 @@ type userFields struct {
 	notes    string
 	orgGiven bool
 	org      string
+	noOrg    bool
 	mail     MailChoice
 }
 
@@ -54,7 +55,8 @@ func validateInput(in UserInput) (userFields, error) {
 		return f, err
 	}
 	f.org = strings.TrimSpace(in.Org)
-	f.orgGiven = f.org != ""
+	f.noOrg = in.NoOrg
+	f.orgGiven = f.org != "" && !f.noOrg
 	return f, nil
 }
 
@@ -124,6 +126,9 @@ func ensureEmailFree(tx Tx, e Email, self ID) error {
 // resolveOrg returns the organization the agent named, or the one that owns
 // the email's domain, or none.
 func resolveOrg(tx Tx, f userFields) (ID, error) {
+	if f.noOrg {
+		return 0, nil
+	}
 	if f.orgGiven {
 		id, err := tx.OrgIDByName(NameKey(f.org))
 		if errors.Is(err, ErrNotFound) {

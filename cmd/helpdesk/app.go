@@ -43,6 +43,8 @@ type app struct {
 	// shared is the database a server already holds; commands run over SSH
 	// use it instead of opening the file, which the server has locked.
 	shared *session
+	// mail holds the mail flags (mailconfig.go).
+	mail mailFlags
 }
 
 func (a *app) actor() domain.Actor {
@@ -125,11 +127,17 @@ type session struct {
 }
 
 func (a *app) open() (*session, error) {
+	// The desk's name and link base go into every mail queued by this
+	// command (mailconfig.go); a bad value is refused before the file opens.
+	mail, err := a.deskMailConfig()
+	if err != nil {
+		return nil, err
+	}
 	db, err := store.Open(a.resolveDB(), store.Options{})
 	if err != nil {
 		return nil, err
 	}
-	return &session{db: db, desk: domain.NewDesk(db)}, nil
+	return &session{db: db, desk: domain.NewDesk(db, domain.WithMailConfig(mail))}, nil
 }
 
 func (s *session) Close() error { return s.db.Close() }

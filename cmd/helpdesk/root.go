@@ -18,12 +18,11 @@ $HELPDESK_DB, else $XDG_DATA_HOME/helpdesk/helpdesk.db (~/.local/share/...).`,
 		SilenceUsage:  true,
 		Args:          noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// The console arrives with the next piece of work; until then the
-			// bare command explains itself instead of failing.
-			return cmd.Help()
+			return a.runConsole(cmd)
 		},
 	}
 	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "database file (default $HELPDESK_DB or $XDG_DATA_HOME/helpdesk/helpdesk.db)")
+	a.consoleFlags(root)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(
@@ -35,6 +34,8 @@ $HELPDESK_DB, else $XDG_DATA_HOME/helpdesk/helpdesk.db (~/.local/share/...).`,
 		a.checkCommand(),
 		a.demoCommand(),
 		a.agentCommand(),
+		a.templateCommand(),
+		a.mailCommand(root),
 	)
 	return root
 }

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# tmux-smoke: build helpdesk, run `helpdesk --demo` in a 120x40 tmux session
+# and use it as an agent would: create a user, try a duplicate email (the
+# owner must be named), disable a user (the confirm must say what it does,
+# the list must mark the user disabled), quit. Each step waits for words on
+# the screen by polling capture-pane for a bounded time; a missing word
+# fails the run with the screen printed. The session is always removed.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+session="helpdesk-smoke-$$"
+cleanup() {
+	tmux kill-session -t "$session" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "tmux-smoke: FAIL: $*" >&2
+	echo "--- screen ---" >&2
+	tmux capture-pane -p -t "$session" >&2 || true
+	exit 1
+}
+
+# wait_for WORDS [SECONDS]: poll the screen until it shows WORDS.
+wait_for() {
+	local want=$1 limit=${2:-15}
+	local deadline=$((SECONDS + limit))
+	while ((SECONDS < deadline)); do
+		if tmux capture-pane -p -t "$session" | grep -qF -- "$want"; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	fail "the screen never showed: $want"
+}
+
+keys() { tmux send-keys -t "$session" "$@"; }
+type_text() { tmux send-keys -t "$session" -l -- "$1"; }
+
+echo "tmux-smoke: building"
+go build -o "$work/helpdesk" ./cmd/helpdesk
+
+# -u: UTF-8 whatever the locale. The exit status goes to a file: tmux's
+# pane_dead_status is not filled in on every version.
+tmux -u new-session -d -s "$session" -x 120 -y 40 \
+	"NO_COLOR=1 '$work/helpdesk' --demo; echo \$? > '$work/status'; sleep 30"
+
+echo "tmux-smoke: users list"
+wait_for "[All 200]"
+wait_for "1 of 200"
+
+echo "tmux-smoke: create a user"
+keys n
+wait_for "Account mail"
+type_text "smoke.test@example.org"
+keys Tab
+type_text "Smoke Test"
+keys C-s
+wait_for "Created smoke.test@example.org"
+wait_for "Smoke Test  <smoke.test@example.org>"
+keys Escape
+wait_for "All 201"
+
+echo "tmux-smoke: duplicate email"
+keys n
+wait_for "Account mail"
+type_text "Kofi.Nguyen@acme.com"
+wait_for "kofi.nguyen@acme.com already belongs to Kofi Nguyen (Acme)."
+keys C-s
+wait_for "Not saved: kofi.nguyen@acme.com already belongs to Kofi Nguyen (Acme)."
+keys Escape
+wait_for "Leave New user without saving?"
+keys y
+wait_for "All 201"
+
+echo "tmux-smoke: disable a user"
+keys /
+type_text "kofi.nguyen@acme"
+wait_for "1 of 1"
+keys Enter d
+wait_for "Disable Kofi Nguyen?"
+wait_for "Kofi Nguyen can't sign in or receive mail; conversations are kept."
+keys y
+wait_for "Disabled Kofi Nguyen"
+wait_for "⊘ disabled"
+wait_for "Disabled 1"
+
+echo "tmux-smoke: quit"
+keys q
+deadline=$((SECONDS + 10))
+until [[ -s $work/status ]]; do
+	((SECONDS < deadline)) || fail "helpdesk did not exit after q"
+	sleep 0.1
+done
+status=$(cat "$work/status")
+[[ $status == 0 ]] || fail "helpdesk exited with status $status"
+echo "tmux-smoke: ok"

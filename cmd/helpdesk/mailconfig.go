@@ -1,0 +1,205 @@
+package main
+
+import (
+	"crypto/x509"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/spf13/pflag"
+
+	"helpdesk/domain"
+	"helpdesk/mailer"
+)
+
+// Mail configuration comes from flags or the environment, the flag winning.
+// It is not stored: the SMTP password in particular never reaches the
+// database, a flag, or the process list.
+const (
+	envSMTPHost     = "HELPDESK_SMTP_HOST"
+	envSMTPPort     = "HELPDESK_SMTP_PORT"
+	envSMTPUsername = "HELPDESK_SMTP_USERNAME"
+	envSMTPPassword = "HELPDESK_SMTP_PASSWORD"
+	envSMTPTLS      = "HELPDESK_SMTP_TLS"
+	envSMTPCAFile   = "HELPDESK_SMTP_CA_FILE"
+	envFrom         = "HELPDESK_FROM"
+	envBaseURL      = "HELPDESK_BASE_URL"
+	envDeskName     = "HELPDESK_DESK_NAME"
+)
+
+// mailFlags holds the mail flags of one command line.
+type mailFlags struct {
+	smtpHost, smtpPort, smtpUsername, smtpTLS, smtpCAFile string
+	passwordFile, from, baseURL, deskName                 string
+	// passwordGiven catches --smtp-password: it exists only to refuse a
+	// password on the command line with a reason instead of "unknown flag".
+	passwordGiven string
+	fs            *pflag.FlagSet
+}
+
+func (a *app) mailFlags() *mailFlags { return &a.mail }
+
+// registerMailFlags adds the mail flags as persistent flags of root, so the
+// commands that queue mail (user add: desk name and link base) and those
+// that send it (mail worker, mail test) read the same settings.
+func (a *app) registerMailFlags(root *pflag.FlagSet) {
+	f := a.mailFlags()
+	f.fs = root
+	root.StringVar(&f.smtpHost, "smtp-host", "", "SMTP server to send mail through (env "+envSMTPHost+"); without one, mail stays queued")
+	root.StringVar(&f.smtpPort, "smtp-port", "", "SMTP port (env "+envSMTPPort+"; default 587 for starttls, 465 for tls, 25 for none)")
+	root.StringVar(&f.smtpTLS, "smtp-tls", "", "starttls, tls or none (env "+envSMTPTLS+"; default starttls; none only for a loopback host)")
+	root.StringVar(&f.smtpUsername, "smtp-username", "", "SMTP AUTH user name (env "+envSMTPUsername+"); the password comes from "+envSMTPPassword+" or --smtp-password-file")
+	root.StringVar(&f.passwordFile, "smtp-password-file", "", "file holding the SMTP password (default: env "+envSMTPPassword+")")
+	root.StringVar(&f.smtpCAFile, "smtp-ca-file", "", "PEM file of CA certificates to trust for the SMTP server instead of the system's (env "+envSMTPCAFile+")")
+	root.StringVar(&f.from, "from", "", `sender of the desk's mail, e.g. "Support <support@example.com>" (env `+envFrom+")")
+	root.StringVar(&f.baseURL, "base-url", "", "set-password page the mail links to; the token is appended (env "+envBaseURL+")")
+	root.StringVar(&f.deskName, "desk-name", "", "the desk's name in mail, {DESK_NAME} (env "+envDeskName+"; default Helpdesk)")
+	root.StringVar(&f.passwordGiven, "smtp-password", "", "not accepted: use "+envSMTPPassword+" or --smtp-password-file")
+	_ = root.MarkHidden("smtp-password")
+}
+
+// setting is one value and where it came from, so an error names what the
+// agent has to fix.
+type setting struct{ value, source string }
+
+func (f *mailFlags) get(flag, value, env string) setting {
+	if f.fs != nil && f.fs.Changed(flag) {
+		return setting{strings.TrimSpace(value), "--" + flag}
+	}
+	if v, ok := os.LookupEnv(env); ok {
+		return setting{strings.TrimSpace(v), env}
+	}
+	return setting{}
+}
+
+// deskMailConfig is what the Desk needs to queue mail: the desk's name and
+// the link base. open() calls it for every command, so a bad value is
+// refused before anything is queued with it.
+func (a *app) deskMailConfig() (domain.MailConfig, error) {
+	f := a.mailFlags()
+	if f.fs != nil && f.fs.Changed("smtp-password") {
+		return domain.MailConfig{}, usagef("--smtp-password is not accepted: a password on the command line shows in the process list and the shell history; set %s or use --smtp-password-file", envSMTPPassword)
+	}
+	var c domain.MailConfig
+	if s := f.get("desk-name", f.deskName, envDeskName); s.value != "" {
+		if len(s.value) > 100 || strings.IndexFunc(s.value, unicode.IsControl) >= 0 {
+			return c, usagef("%s must be one line of at most 100 characters", s.source)
+		}
+		c.DeskName = s.value
+	}
+	if s := f.get("base-url", f.baseURL, envBaseURL); s.value != "" {
+		if err := domain.ValidateBaseURL(s.value); err != nil {
+			return c, usagef("%s: %v", s.source, err)
+		}
+		c.BaseURL = s.value
+	}
+	return c, nil
+}
+
+// smtpConfig is the transport configuration, or nil when no SMTP host is
+// set: then mail stays queued ("not sent: no transport configured").
+func (a *app) smtpConfig() (*mailer.SMTPConfig, error) {
+	if _, err := a.deskMailConfig(); err != nil {
+		return nil, err
+	}
+	f := a.mailFlags()
+	host := f.get("smtp-host", f.smtpHost, envSMTPHost)
+	if host.value == "" {
+		return nil, nil
+	}
+	if strings.ContainsAny(host.value, " /@") {
+		return nil, usagef("%s %q is not a host name or address", host.source, host.value)
+	}
+	if strings.Contains(host.value, ":") && net.ParseIP(strings.Trim(host.value, "[]")) == nil {
+		return nil, usagef("%s %q: give the port separately, with --smtp-port or %s", host.source, host.value, envSMTPPort)
+	}
+	cfg := &mailer.SMTPConfig{Host: host.value}
+
+	tlsMode := f.get("smtp-tls", f.smtpTLS, envSMTPTLS)
+	mode, err := mailer.ParseTLSMode(tlsMode.value)
+	if err != nil {
+		return nil, usagef("%s: %v", tlsMode.source, err)
+	}
+	if mode == mailer.TLSNone && !mailer.IsLoopbackHost(cfg.Host) {
+		return nil, usagef("%s is only allowed for a loopback host (127.0.0.1, ::1, localhost), not %s", tlsMode.show("none"), cfg.Host)
+	}
+	cfg.TLS = mode
+
+	if p := f.get("smtp-port", f.smtpPort, envSMTPPort); p.value != "" {
+		n, err := strconv.Atoi(p.value)
+		if err != nil || n < 1 || n > 65535 {
+			return nil, usagef("%s %q is not a port number between 1 and 65535", p.source, p.value)
+		}
+		cfg.Port = n
+	}
+
+	from := f.get("from", f.from, envFrom)
+	if from.value == "" {
+		return nil, usagef(`no sender: give --from "Support <support@example.com>" or set %s`, envFrom)
+	}
+	if _, err := mailer.ParseFrom(from.value); err != nil {
+		return nil, usagef("%s: %v", from.source, err)
+	}
+	cfg.From = from.value
+
+	cfg.Username = f.get("smtp-username", f.smtpUsername, envSMTPUsername).value
+	if f.fs != nil && f.fs.Changed("smtp-password-file") {
+		b, err := os.ReadFile(f.passwordFile)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the SMTP password: %w", unwrapPath(err))
+		}
+		cfg.Password = strings.TrimRight(string(b), "\r\n")
+		if cfg.Password == "" {
+			return nil, usagef("--smtp-password-file %s is empty", f.passwordFile)
+		}
+	} else {
+		cfg.Password = os.Getenv(envSMTPPassword)
+	}
+	switch {
+	case cfg.Username != "" && cfg.Password == "":
+		return nil, usagef("--smtp-username needs a password: set %s or use --smtp-password-file", envSMTPPassword)
+	case cfg.Username == "" && cfg.Password != "":
+		return nil, usagef("an SMTP password was given but no user name: add --smtp-username or set %s", envSMTPUsername)
+	}
+
+	if ca := f.get("smtp-ca-file", f.smtpCAFile, envSMTPCAFile); ca.value != "" {
+		pem, err := os.ReadFile(ca.value)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the SMTP CA file: %w", unwrapPath(err))
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, usagef("%s %s holds no PEM certificate", ca.source, ca.value)
+		}
+		cfg.RootCAs = pool
+	}
+	return cfg, nil
+}
+
+// show writes a setting the way the agent wrote it: "--smtp-tls none" or
+// "HELPDESK_SMTP_TLS=none".
+func (s setting) show(value string) string {
+	if strings.HasPrefix(s.source, "--") {
+		return s.source + " " + value
+	}
+	return s.source + "=" + value
+}
+
+// transport builds the SMTP transport, or says why there is none.
+func (a *app) transport() (*mailer.SMTP, error) {
+	cfg, err := a.smtpConfig()
+	if err != nil {
+		return nil, err
+	}
+	if cfg == nil {
+		return nil, usagef("%v: give --smtp-host (or set %s) and --from", domain.ErrNoTransport, envSMTPHost)
+	}
+	t, err := mailer.NewSMTP(*cfg)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return t, nil
+}

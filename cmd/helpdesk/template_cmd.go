@@ -1,0 +1,135 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"helpdesk/domain"
+)
+
+func (a *app) templateCommand() *cobra.Command {
+	return group(&cobra.Command{Use: "template", Short: "List, show and edit the account mail templates"},
+		a.templateListCommand(), a.templateShowCommand(), a.templateSetCommand())
+}
+
+func (a *app) templateListCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the templates: the shipped defaults (or their edits) and the desk's own",
+		Args:  exactArgs(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDesk(func(s *session) error {
+				ts, err := s.desk.Templates()
+				if err != nil {
+					return err
+				}
+				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "NAME\tEVENT\tCHANGED\tSUBJECT")
+				for _, t := range ts {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.Name, t.Event, templateChanged(t), oneLine(t.Subject, 60))
+				}
+				return tw.Flush()
+			})
+		},
+	}
+}
+
+// templateChanged says whether a template is still the shipped default.
+func templateChanged(t domain.Template) string {
+	if t.Shipped {
+		return "default"
+	}
+	return fmt.Sprintf("%s by %s", rfc3339(t.UpdatedAt), oneLine(t.UpdatedBy, 40))
+}
+
+func (a *app) templateShowCommand() *cobra.Command {
+	var preview bool
+	cmd := &cobra.Command{
+		Use:   "show NAME [--preview]",
+		Short: "Show a template's subject and body",
+		Args:  exactArgs("NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDesk(func(s *session) error {
+				t, err := s.desk.Template(args[0])
+				if err != nil {
+					return err
+				}
+				subject, body := t.Subject, t.Body
+				if preview {
+					subject, body = s.desk.PreviewTemplate(t.Subject, t.Body)
+				}
+				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+				fmt.Fprintf(tw, "name:\t%s\nevent:\t%s\nchanged:\t%s\nsubject:\t%s\n", t.Name, t.Event, templateChanged(t), subject)
+				if preview {
+					fmt.Fprintf(tw, "preview:\tfor Ann Lee <ann.lee@example.com> of Acme, with a sample link\n")
+				}
+				if err := tw.Flush(); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "\n%s", body)
+				if !strings.HasSuffix(body, "\n") {
+					fmt.Fprintln(cmd.OutOrStdout())
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&preview, "preview", false, "render the tags for a sample customer, as the mail would read")
+	return cmd
+}
+
+func (a *app) templateSetCommand() *cobra.Command {
+	var subject, bodyFile, event string
+	cmd := &cobra.Command{
+		Use:   "set NAME [--subject S] [--body-file F] [--event verify|welcome|reset]",
+		Short: "Edit a template, or create one (a new one needs --event); refused with the reason if it could not be sent",
+		Long: `Edit a template, or create one (a new one needs --event, --subject and --body-file).
+
+Subject and body are plain text with tags: {` + strings.Join(domain.MailTags, "}, {") + `}.
+{MESSAGE} becomes the set-password link: verify and reset mail must contain
+it, in the body. An unknown tag is refused by name. The HTML part of the mail
+is generated from the text.`,
+		Args: exactArgs("NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var e domain.TemplateEdit
+			f := cmd.Flags()
+			if !f.Changed("subject") && !f.Changed("body-file") && !f.Changed("event") {
+				return usagef("nothing to change: give --subject, --body-file or --event")
+			}
+			if f.Changed("event") {
+				ev, err := domain.ParseMailEvent(event)
+				if err != nil {
+					return usageError{err}
+				}
+				e.Event = &ev
+			}
+			if f.Changed("subject") {
+				e.Subject = &subject
+			}
+			if f.Changed("body-file") {
+				b, err := readFileOrStdin(a, bodyFile)
+				if err != nil {
+					return err
+				}
+				body := string(b)
+				e.Body = &body
+			}
+			return a.withDesk(func(s *session) error {
+				t, err := s.desk.SetTemplate(a.actor(), args[0], e)
+				if err != nil {
+					return fmt.Errorf("cannot save template %s: %w", strings.ToLower(strings.TrimSpace(args[0])), err)
+				}
+				printf(cmd, "Saved template %s (%s mail, version %d).\n", t.Name, t.Event, t.Version)
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&subject, "subject", "", "subject line; may use the tags except {MESSAGE}")
+	f.StringVar(&bodyFile, "body-file", "", "file holding the body (- reads standard input)")
+	f.StringVar(&event, "event", "", "what the template is for: verify, welcome or reset (needed for a new template)")
+	return cmd
+}

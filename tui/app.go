@@ -1,0 +1,559 @@
+// Package tui is helpdesk's console: Bubble Tea screens over the domain's
+// Desk service. The root model (this file) owns the window size, the
+// sections (Users, Organizations, Audit log), the stack of screens opened
+// from them, the confirm dialog and the global keys; each screen is its own
+// model in its own file, and shared widgets are components.
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"helpdesk/domain"
+)
+
+// The smallest window the console draws in; below it, it says so.
+const (
+	minWidth  = 60
+	minHeight = 16
+)
+
+// Sections, in tab order.
+const (
+	tabUsers = iota
+	tabOrgs
+	tabAudit
+)
+
+// Options configure one console session.
+type Options struct {
+	Desk  *domain.Desk
+	Actor domain.Actor
+	// Renderer draws every style of the session: lipgloss.DefaultRenderer()
+	// on a local terminal, the session's own renderer over SSH.
+	Renderer *lipgloss.Renderer
+	// Location is the time zone times are shown in; default time.Local.
+	Location *time.Location
+	// DemoUsers is how many users the welcome screen's demo load creates;
+	// default 200.
+	DemoUsers int
+}
+
+// Model is the root model of a console session.
+type Model struct {
+	c *common
+
+	w, h   int
+	tabs   [3]screen
+	inited [3]bool
+	tab    int
+	stack  []screen
+
+	dlg      *confirm
+	status   statusLine
+	help     help.Model
+	showHelp bool
+
+	// live: subscribe to the desk's change events. Pure Update tests turn
+	// it off so that no command blocks on the channel.
+	live   bool
+	events <-chan domain.Event
+	stop   func()
+}
+
+// New returns the root model; nothing is read before Init's commands run.
+func New(o Options) *Model {
+	if o.Renderer == nil {
+		o.Renderer = lipgloss.DefaultRenderer()
+	}
+	if o.Location == nil {
+		o.Location = time.Local
+	}
+	if o.DemoUsers == 0 {
+		o.DemoUsers = 200
+	}
+	// Ask the terminal for its background now: lipgloss would otherwise ask
+	// on the first adaptive colour drawn, while Bubble Tea owns the input.
+	o.Renderer.HasDarkBackground()
+	st := newStyles(o.Renderer)
+	c := &common{desk: o.Desk, actor: o.Actor, st: st, keys: newKeyMap(), loc: o.Location, demoUsers: o.DemoUsers,
+		orgs: newOrgNames(nil)}
+	m := &Model{c: c, help: st.help(), live: true}
+	m.status.c = c
+	m.tabs = [3]screen{newUsersScreen(c), newOrgsScreen(c), newAuditScreen(c)}
+	return m
+}
+
+// Close ends the subscription to change events; call it once the program
+// has returned.
+func (m *Model) Close() {
+	if m.stop != nil {
+		m.stop()
+		m.stop = nil
+	}
+}
+
+type (
+	subscribedMsg struct {
+		events <-chan domain.Event
+		stop   func()
+	}
+	firstRunMsg struct{ empty bool }
+)
+
+func (m *Model) Init() tea.Cmd {
+	m.inited[tabUsers] = true
+	cmds := []tea.Cmd{m.loadOrgNames(), m.checkFirstRun(), m.tabs[tabUsers].Init()}
+	if m.live {
+		cmds = append(cmds, m.subscribe())
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) subscribe() tea.Cmd {
+	desk := m.c.desk
+	return func() tea.Msg {
+		ch, stop := desk.Subscribe()
+		return subscribedMsg{events: ch, stop: stop}
+	}
+}
+
+// waitEvent waits for the next change event and takes whatever else is
+// already queued, so a burst (an import) refreshes the screens once. The
+// root re-arms it after each delivery.
+func waitEvent(ch <-chan domain.Event) tea.Cmd {
+	return func() tea.Msg {
+		e, ok := <-ch
+		if !ok {
+			return nil
+		}
+		evs := []domain.Event{e}
+		for {
+			select {
+			case e, ok := <-ch:
+				if !ok {
+					return deskEventsMsg{events: evs}
+				}
+				evs = append(evs, e)
+			default:
+				return deskEventsMsg{events: evs}
+			}
+		}
+	}
+}
+
+func (m *Model) loadOrgNames() tea.Cmd {
+	desk := m.c.desk
+	return func() tea.Msg {
+		names, err := desk.OrgNames()
+		return orgNamesMsg{names: names, err: err}
+	}
+}
+
+// checkFirstRun finds out whether the desk is empty, from the O(1) counts.
+func (m *Model) checkFirstRun() tea.Cmd {
+	desk := m.c.desk
+	return func() tea.Msg {
+		counts, err := desk.UserCounts()
+		if err != nil {
+			return errMsg{prefix: "Could not read the database: ", err: err}
+		}
+		for _, n := range counts {
+			if n > 0 {
+				return firstRunMsg{}
+			}
+		}
+		names, err := desk.OrgNames()
+		return firstRunMsg{empty: err == nil && len(names) == 0}
+	}
+}
+
+// active is the screen that gets the keys: the top of the stack, else the
+// current section.
+func (m *Model) active() screen {
+	if n := len(m.stack); n > 0 {
+		return m.stack[n-1]
+	}
+	return m.tabs[m.tab]
+}
+
+// screens are every open screen, which all hear about data changes.
+func (m *Model) screens() []screen {
+	var out []screen
+	for i, t := range m.tabs {
+		if m.inited[i] {
+			out = append(out, t)
+		}
+	}
+	return append(out, m.stack...)
+}
+
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, s := range m.screens() {
+		cmds = append(cmds, s.Update(msg))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) bodySize() (int, int) { return m.w, m.h - 3 }
+
+func (m *Model) push(s screen) tea.Cmd {
+	s.SetSize(m.bodySize())
+	m.stack = append(m.stack, s)
+	m.status.clear()
+	return s.Init()
+}
+
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	return m, m.step(msg)
+}
+
+// step handles a message, then the messages screens posted while handling
+// it, in order.
+func (m *Model) step(msg tea.Msg) tea.Cmd {
+	cmds := []tea.Cmd{m.update(msg)}
+	for len(m.c.outbox) > 0 {
+		next := m.c.outbox[0]
+		m.c.outbox = m.c.outbox[1:]
+		cmds = append(cmds, m.update(next))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		m.help.Width = m.w
+		for _, s := range append(m.tabs[:], m.stack...) {
+			s.SetSize(m.bodySize())
+		}
+		return nil
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	case tea.MouseMsg:
+		if m.dlg != nil || m.showHelp {
+			return nil
+		}
+		return m.active().Update(msg)
+	case subscribedMsg:
+		m.events, m.stop = msg.events, msg.stop
+		return waitEvent(m.events)
+	case deskEventsMsg:
+		cmds := []tea.Cmd{m.broadcast(msg)}
+		for _, e := range msg.events {
+			if e.Kind != domain.SubjectUser {
+				cmds = append(cmds, m.loadOrgNames())
+				break
+			}
+		}
+		if m.events != nil {
+			cmds = append(cmds, waitEvent(m.events))
+		}
+		return tea.Batch(cmds...)
+	case orgNamesMsg:
+		if msg.err != nil {
+			return errStatus("Could not read organizations: ", msg.err)
+		}
+		m.c.orgs = newOrgNames(msg.names)
+		return m.broadcast(msg)
+	case firstRunMsg:
+		if msg.empty && len(m.stack) == 0 {
+			return m.push(newWelcomeScreen(m.c))
+		}
+		return nil
+	case demoLoadedMsg:
+		cmd := m.broadcast(msg)
+		if msg.err != nil {
+			return tea.Batch(cmd, errStatus("Demo data not loaded: ", msg.err))
+		}
+		m.stack = nil
+		m.tab = tabUsers
+		for i := range m.inited {
+			m.inited[i] = false
+		}
+		m.inited[tabUsers] = true
+		return tea.Batch(cmd, m.loadOrgNames(), m.tabs[tabUsers].Init(),
+			status(statusOK, "Demo data loaded: "+itoa(msg.sum.Orgs)+" organizations, "+thousands(msg.sum.Users)+" users."))
+	case statusMsg:
+		m.status.Update(msg)
+		return nil
+	case errMsg:
+		m.status.Update(statusMsg{text: msg.prefix + sanitizeLine(msg.err.Error()), kind: statusErr})
+		return m.broadcast(deskEventsMsg{}) // what failed may be stale: reread
+	case userChangedMsg:
+		m.status.Update(statusMsg{text: msg.note, kind: statusOK})
+		return m.broadcast(msg)
+	case askMsg:
+		m.dlg = newConfirm(m.c, msg)
+		return nil
+	case openUserMsg:
+		if msg.replace && len(m.stack) > 0 {
+			m.stack = m.stack[:len(m.stack)-1]
+		}
+		if u, ok := m.active().(*userScreen); ok && u.id == msg.id {
+			return nil
+		}
+		return m.push(newUserScreen(m.c, msg.id))
+	case openOrgMsg:
+		if o, ok := m.active().(*orgScreen); ok && o.id == msg.id {
+			return nil
+		}
+		return m.push(newOrgScreen(m.c, msg.id))
+	case newUserMsg:
+		return m.push(newCreateUserScreen(m.c))
+	case backMsg:
+		return m.back(msg.force)
+	case showTabMsg:
+		return m.showTab(msg.tab, msg.force)
+	case quitMsg:
+		return tea.Quit
+	}
+	return m.broadcast(msg)
+}
+
+type quitMsg struct{}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.keys
+	if m.dlg != nil {
+		done, cmd := m.dlg.Update(msg)
+		if done {
+			m.dlg = nil
+		}
+		return cmd
+	}
+	if key.Matches(msg, k.ForceQuit) {
+		return m.quit()
+	}
+	if m.showHelp {
+		if key.Matches(msg, k.Help, k.HelpAnywhere, k.Back, k.Quit) {
+			m.showHelp = false
+		}
+		return nil
+	}
+	if key.Matches(msg, k.HelpAnywhere) {
+		m.showHelp = true
+		return nil
+	}
+	if m.tooSmall() {
+		if key.Matches(msg, k.Quit) {
+			return m.quit()
+		}
+		return nil
+	}
+	cur := m.active()
+	if cur.Capturing() {
+		return cur.Update(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+		return nil
+	case key.Matches(msg, k.NextTab):
+		return m.showTab((m.tab+1)%len(m.tabs), false)
+	case key.Matches(msg, k.PrevTab):
+		return m.showTab((m.tab+len(m.tabs)-1)%len(m.tabs), false)
+	case key.Matches(msg, k.TabUsers):
+		return m.showTab(tabUsers, false)
+	case key.Matches(msg, k.TabOrgs):
+		return m.showTab(tabOrgs, false)
+	case key.Matches(msg, k.TabAudit):
+		return m.showTab(tabAudit, false)
+	case key.Matches(msg, k.Back) && len(m.stack) > 0:
+		return m.back(false)
+	}
+	return cur.Update(msg)
+}
+
+func (m *Model) dirty() bool {
+	for _, s := range m.screens() {
+		if s.Dirty() {
+			return true
+		}
+	}
+	return false
+}
+
+// quit leaves at once, unless a form holds edits that would be lost.
+func (m *Model) quit() tea.Cmd {
+	if !m.dirty() {
+		return tea.Quit
+	}
+	return m.c.post(askMsg{
+		title:    "Quit without saving?",
+		body:     "A form has changes that are not saved; quitting loses them.",
+		yesLabel: "Quit",
+		danger:   true,
+		yes:      send(quitMsg{}),
+	})
+}
+
+func (m *Model) back(force bool) tea.Cmd {
+	n := len(m.stack)
+	if n == 0 {
+		return nil
+	}
+	top := m.stack[n-1]
+	if top.Dirty() && !force {
+		return m.c.post(askMsg{
+			title:    "Leave " + top.Title() + " without saving?",
+			body:     "Your changes are lost.",
+			yesLabel: "Leave",
+			yes:      send(backMsg{force: true}),
+		})
+	}
+	m.stack = m.stack[:n-1]
+	m.status.clear()
+	return nil
+}
+
+// showTab switches section; the screens opened from the old one close.
+func (m *Model) showTab(i int, force bool) tea.Cmd {
+	if !force {
+		for _, s := range m.stack {
+			if s.Dirty() {
+				return m.c.post(askMsg{
+					title:    "Leave " + s.Title() + " without saving?",
+					body:     "Your changes are lost.",
+					yesLabel: "Leave",
+					yes:      send(showTabMsg{tab: i, force: true}),
+				})
+			}
+		}
+	}
+	m.stack = nil
+	m.tab = i
+	m.status.clear()
+	if !m.inited[i] {
+		m.inited[i] = true
+		m.tabs[i].SetSize(m.bodySize())
+		return m.tabs[i].Init()
+	}
+	return nil
+}
+
+func (m *Model) tooSmall() bool { return m.w < minWidth || m.h < minHeight }
+
+func (m *Model) View() string {
+	if m.w == 0 || m.h == 0 {
+		return ""
+	}
+	st := m.c.st
+	if m.tooSmall() {
+		msg := "The window is " + itoa(m.w) + "×" + itoa(m.h) + "; helpdesk needs at least " +
+			itoa(minWidth) + "×" + itoa(minHeight) + ". Make it larger, or press q to quit."
+		return frame(st.r.NewStyle().Width(m.w).Render(msg), m.w, m.h)
+	}
+	bw, bh := m.bodySize()
+	var body string
+	if m.showHelp {
+		body = m.fullHelpView()
+	} else {
+		body = m.active().View()
+	}
+	body = frame(body, bw, bh)
+	if m.dlg != nil {
+		box := m.dlg.View(m.w)
+		bx := max((m.w-lipgloss.Width(box))/2, 0)
+		by := max((bh-lipgloss.Height(box))/2, 0)
+		body = overlay(body, box, bx, by, m.w)
+	}
+	return fit(m.headerView(), m.w) + "\n" + body + "\n" + fit(m.status.View(m.w), m.w) + "\n" + fit(m.shortHelpView(), m.w)
+}
+
+func (m *Model) headerView() string {
+	st := m.c.st
+	parts := []string{st.brand.Render(" helpdesk ")}
+	for i, t := range m.tabs {
+		label := itoa(i+1) + " " + t.Title()
+		if i == m.tab {
+			parts = append(parts, st.tabActive.Render("["+label+"]"))
+		} else {
+			parts = append(parts, st.tab.Render(" "+label+" "))
+		}
+	}
+	var crumbs []string
+	for _, s := range m.stack {
+		crumbs = append(crumbs, cut(s.Title(), 24))
+	}
+	right := st.muted.Render(strings.Join(crumbs, " › "))
+	return joinRight(strings.Join(parts, " "), right+" ", m.w)
+}
+
+// shortHelpView is the always-on help line: the active screen's main keys,
+// then help and quit.
+func (m *Model) shortHelpView() string {
+	k := m.c.keys
+	var b []key.Binding
+	switch {
+	case m.dlg != nil:
+		b = m.dlg.ShortHelp()
+	case m.showHelp:
+		b = []key.Binding{keyHelp(k.Help, "close help"), keyHelp(k.Back, "close help")}
+	default:
+		cur := m.active()
+		b = cur.ShortHelp()
+		if cur.Capturing() {
+			b = append(b, keyHelp(k.HelpAnywhere, "help"), k.ForceQuit)
+		} else {
+			if len(m.stack) > 0 {
+				b = append(b, k.Back)
+			}
+			b = append(b, k.Help, k.Quit)
+		}
+	}
+	// help.Model only cuts at item boundaries and may overshoot: cut again.
+	return cut(" "+m.help.ShortHelpView(dedupe(b)), m.w)
+}
+
+// dedupe drops a binding listed twice (esc back from a screen and from the
+// root), keeping the first.
+func dedupe(bs []key.Binding) []key.Binding {
+	seen := map[string]bool{}
+	out := bs[:0:0]
+	for _, b := range bs {
+		h := b.Help().Key + b.Help().Desc
+		if seen[h] {
+			continue
+		}
+		seen[h] = true
+		out = append(out, b)
+	}
+	return out
+}
+
+// fullHelpView lists every key of the active screen, then the global ones,
+// in columns that wrap to the window's width instead of being cut.
+func (m *Model) fullHelpView() string {
+	st := m.c.st
+	cur := m.active()
+	groups := append(cur.FullHelp(), m.c.keys.globalHelp())
+	var rows []string
+	var row [][]key.Binding
+	width := 0
+	flush := func() {
+		if len(row) > 0 {
+			rows = append(rows, m.help.FullHelpView(row))
+			row, width = nil, 0
+		}
+	}
+	for _, g := range groups {
+		w := lipgloss.Width(m.help.FullHelpView([][]key.Binding{g})) + 4
+		if width+w > m.w-2 {
+			flush()
+		}
+		row = append(row, g)
+		width += w
+	}
+	flush()
+	return " " + st.title.Render("Keys: "+cur.Title()) + "\n\n" + indentAll(strings.Join(rows, "\n\n"), 1)
+}

@@ -1,0 +1,86 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"helpdesk/domain"
+)
+
+// common is what every screen and component shares: the service, who is
+// acting, the theme and the keys, plus the few caches that several screens
+// read. One value per session (per SSH connection later), handed down by
+// pointer instead of living in globals.
+type common struct {
+	desk  *domain.Desk
+	actor domain.Actor
+	st    *styles
+	keys  *keyMap
+	loc   *time.Location
+	orgs  orgNames
+	// demoUsers is how many users the welcome screen's demo load creates.
+	demoUsers int
+	// req numbers requests so that a reply to an older one (an earlier
+	// keystroke's suggestions, a page asked for before the filter changed)
+	// can be recognised and dropped. Update runs on one goroutine, so a
+	// plain counter is enough.
+	req uint64
+	// outbox holds the messages screens posted during one Update.
+	outbox []tea.Msg
+}
+
+// post queues a message for the root to handle as soon as the current
+// Update returns, before the next key: "open this user" or "ask to confirm"
+// must take effect before a key typed right after it arrives. As a
+// tea.Cmd the message would travel through a goroutine, and keys already
+// queued would reach the old screen first.
+func (c *common) post(msg tea.Msg) tea.Cmd {
+	c.outbox = append(c.outbox, msg)
+	return nil
+}
+
+func (c *common) nextReq() uint64 {
+	c.req++
+	return c.req
+}
+
+// when formats a time in the session's zone, to the minute: seconds add
+// noise to lists an agent scans.
+func (c *common) when(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(c.loc).Format("2006-01-02 15:04")
+}
+
+// orgNames caches organization names (sanitized) by id. Lists of a million
+// users name the organization of each visible row; there are few
+// organizations, so one small map read at start and on every organization
+// change beats a lookup per row.
+type orgNames struct {
+	byID  map[domain.ID]string
+	names []string // sorted, for the organization picker
+}
+
+func (o orgNames) name(id domain.ID) string {
+	if id == 0 {
+		return ""
+	}
+	if n, ok := o.byID[id]; ok {
+		return n
+	}
+	return "#" + itoa(int(id))
+}
+
+func newOrgNames(raw map[domain.ID]string) orgNames {
+	o := orgNames{byID: make(map[domain.ID]string, len(raw))}
+	for id, n := range raw {
+		o.byID[id] = sanitizeLine(n)
+		o.names = append(o.names, raw[id])
+	}
+	slices.SortFunc(o.names, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	return o
+}

@@ -1,0 +1,160 @@
+package tui
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"helpdesk/domain"
+)
+
+// step sends keys to a running program, then waits until the screen has
+// shown every word.
+type step struct {
+	keys []string
+	wait []string
+}
+
+// TestGolden runs the real program (teatest) for each screen at 80x24 and
+// 120x40 and compares the final frame with testdata/TestGolden/*.golden
+// (go test ./tui/ -run TestGolden -update rewrites them). The clock, the
+// data and the colour profile (ASCII) are fixed, so frames are stable.
+func TestGolden(t *testing.T) {
+	// ready: the users screen has its page, its counts and the
+	// organization names, which arrive from three commands in any order.
+	ready := []string{"All 200", "1 of 200", "Wayne Enterprises"}
+	cases := []struct {
+		name  string
+		users int
+		setup func(t *testing.T, desk *domain.Desk)
+		steps []step
+	}{
+		{name: "users", users: 200, steps: []step{{wait: ready}}},
+		{name: "users_disabled", users: 200, setup: disableKofi, steps: []step{
+			{wait: ready},
+			{keys: []string{"s", "s", "s"}, wait: []string{"[Disabled 1]", "1 of 1"}},
+		}},
+		{name: "confirm_disable", users: 200, steps: []step{
+			{wait: ready},
+			{keys: []string{"d"}, wait: []string{"Disable Uma Tanaka?"}},
+		}},
+		{name: "newuser_near", users: 200, steps: []step{
+			{wait: ready},
+			{keys: []string{"n", "kofi.ngyuen@acme.com"}, wait: []string{"possible duplicate", "(from acme.com)"}},
+		}},
+		{name: "newuser_exact", users: 200, steps: []step{
+			{wait: ready},
+			{keys: []string{"n", "kofi.nguyen@acme.com"}, wait: []string{"already belongs to"}},
+		}},
+		{name: "user", users: 200, setup: disableKofi, steps: []step{
+			{wait: ready},
+			{keys: []string{"/", "kofi.nguyen@acme"}, wait: []string{"1 of 1"}},
+			{keys: []string{"enter", "enter"}, wait: []string{"History (1)", "pending → disabled"}},
+		}},
+		{name: "orgs", users: 200, steps: []step{
+			{wait: ready},
+			{keys: []string{"2"}, wait: []string{"inactive", "1 of 7"}},
+		}},
+		{name: "org", users: 200, steps: []step{
+			{wait: ready},
+			{keys: []string{"2"}, wait: []string{"inactive", "1 of 7"}},
+			{keys: []string{"enter"}, wait: []string{"Members (20)", "Key account since 2019."}},
+		}},
+		{name: "audit", users: 200, setup: disableKofi, steps: []step{
+			{wait: ready},
+			{keys: []string{"3"}, wait: []string{"user.disable", "org.create"}},
+		}},
+		{name: "help", users: 200, steps: []step{
+			{wait: ready},
+			{keys: []string{"?"}, wait: []string{"Keys: Users"}},
+		}},
+		{name: "welcome", users: 0, steps: []step{{wait: []string{"Welcome to helpdesk"}}}},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, tc := range cases {
+			t.Run(fmt.Sprintf("%s_%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
+				desk := newTestDesk(t, tc.users)
+				if tc.setup != nil {
+					tc.setup(t, desk)
+				}
+				m := newTestModel(desk)
+				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size[0], size[1]))
+				for _, s := range tc.steps {
+					sendKeys(tm, s.keys...)
+					waitWords(t, tm, s.wait...)
+				}
+				if err := tm.Quit(); err != nil {
+					t.Fatal(err)
+				}
+				final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+				final.Close()
+				view := final.View()
+				assertInert(t, view, size[0], size[1])
+				teatest.RequireEqualOutput(t, []byte(view+"\n"))
+			})
+		}
+	}
+}
+
+func disableKofi(t *testing.T, desk *domain.Desk) {
+	t.Helper()
+	u := userByEmail(t, desk, "kofi.nguyen@acme.com")
+	if _, err := desk.DisableUser(domain.Actor{Name: "agent:omar"}, u.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sendKeys(tm *teatest.TestModel, ks ...string) {
+	for _, k := range ks {
+		if msg, ok := namedKeys[k]; ok {
+			tm.Send(msg)
+			continue
+		}
+		for _, r := range k {
+			tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		}
+	}
+}
+
+// waitWords waits (teatest.WaitFor: polling the output, no fixed sleep)
+// until what the program drew since the last wait holds every word. Only
+// new output counts, so a word still on the previous screen cannot end the
+// wait early; the words must be on lines the step changes.
+func waitWords(t *testing.T, tm *teatest.TestModel, words ...string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		for _, w := range words {
+			if !bytes.Contains(b, []byte(w)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+}
+
+// TestLiveRefresh runs the real subscription: a change committed by
+// another session reaches the open screen without a key press.
+func TestLiveRefresh(t *testing.T) {
+	desk := newTestDesk(t, 200)
+	m := newTestModel(desk)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	waitWords(t, tm, "All 200", "Uma Tanaka")
+	u := userByEmail(t, desk, "uma.tanaka@yahoo.com")
+	name := "Uma Renamed"
+	if _, err := desk.UpdateUser(domain.Actor{Name: "agent:omar"}, u.ID, 0, domain.UserPatch{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	waitWords(t, tm, "Uma Renamed")
+	if _, err := desk.DisableUser(domain.Actor{Name: "agent:omar"}, u.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	waitWords(t, tm, "Disabled 1", "⊘ disabled")
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model).Close()
+}

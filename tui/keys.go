@@ -1,0 +1,106 @@
+package tui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// keyMap declares every key of the console once. Screens match keys with
+// key.Matches against these bindings and list them in their ShortHelp and
+// FullHelp, so the help view, the README table and the behaviour cannot
+// drift apart.
+type keyMap struct {
+	// Everywhere.
+	Quit, ForceQuit, Help, HelpAnywhere, Back key.Binding
+	NextTab, PrevTab                          key.Binding
+	TabUsers, TabOrgs, TabAudit               key.Binding
+	Up, Down, PageUp, PageDown                key.Binding
+	Home, End, Open, Filter, Cancel           key.Binding
+
+	// Users.
+	New, Toggle, CycleState key.Binding
+
+	// Forms.
+	NextField, PrevField, Save, OpenExisting, Clear, Pick, ChoiceNext key.Binding
+	SelUp, SelDown, SuggestNext, SuggestPrev                          key.Binding
+
+	// A user or organization.
+	Edit, OpenOrg, Reload, ApplyMine key.Binding
+
+	// An organization.
+	AddDomain, RemoveDomain, ToggleActive key.Binding
+
+	// Audit log.
+	FilterAgent, FilterSubject key.Binding
+
+	// Confirm dialog.
+	Yes, No key.Binding
+
+	// Welcome.
+	LoadDemo, StartEmpty key.Binding
+}
+
+func newKeyMap() *keyMap {
+	b := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	ks := func(k ...string) []string { return k }
+	return &keyMap{
+		Quit:      b(ks("q"), "q", "quit"),
+		ForceQuit: b(ks("ctrl+c"), "ctrl+c", "quit"),
+		Help:      b(ks("?"), "?", "help"),
+		// In a form, ? is text: f1 opens the help there too.
+		HelpAnywhere: b(ks("f1"), "f1", "help, also in forms"),
+		Back:         b(ks("esc"), "esc", "back"),
+		NextTab:      b(ks("tab"), "tab", "next section"),
+		PrevTab:      b(ks("shift+tab"), "shift+tab", "previous section"),
+		TabUsers:     b(ks("1"), "1", "users"),
+		TabOrgs:      b(ks("2"), "2", "organizations"),
+		TabAudit:     b(ks("3"), "3", "audit log"),
+		Up:           b(ks("up", "k"), "↑/k", "up"),
+		Down:         b(ks("down", "j"), "↓/j", "down"),
+		PageUp:       b(ks("pgup", "ctrl+u"), "pgup", "page up"),
+		PageDown:     b(ks("pgdown", "ctrl+d", " "), "pgdn", "page down"),
+		Home:         b(ks("home", "g"), "g/home", "first"),
+		End:          b(ks("end", "G"), "G/end", "last"),
+		Open:         b(ks("enter"), "enter", "open"),
+		Filter:       b(ks("/"), "/", "filter"),
+		Cancel:       b(ks("esc"), "esc", "clear filter"),
+
+		New:        b(ks("n"), "n", "new user"),
+		Toggle:     b(ks("d"), "d", "disable/enable"),
+		CycleState: b(ks("s"), "s", "state: all/active/pending/disabled"),
+
+		NextField:    b(ks("tab", "down"), "tab/↓", "next field"),
+		PrevField:    b(ks("shift+tab", "up"), "shift+tab/↑", "previous field"),
+		Save:         b(ks("ctrl+s"), "ctrl+s", "save"),
+		OpenExisting: b(ks("ctrl+o"), "ctrl+o", "open the existing user"),
+		Clear:        b(ks("ctrl+x"), "ctrl+x", "clear field"),
+		Pick:         b(ks("enter"), "enter", "choose"),
+		ChoiceNext:   b(ks("left", "right", " "), "←/→", "change"),
+		SelUp:        b(ks("up", "ctrl+p"), "↑", "previous match"),
+		SelDown:      b(ks("down", "ctrl+n"), "↓", "next match"),
+		SuggestNext:  b(ks("ctrl+n"), "ctrl+n", "next suggestion"),
+		SuggestPrev:  b(ks("ctrl+p"), "ctrl+p", "previous suggestion"),
+
+		Edit:      b(ks("e"), "e", "edit"),
+		OpenOrg:   b(ks("o"), "o", "open organization"),
+		Reload:    b(ks("r"), "r", "reload (drop my edits)"),
+		ApplyMine: b(ks("a"), "a", "apply my edits to the new version"),
+
+		AddDomain:    b(ks("a"), "a", "add domain"),
+		RemoveDomain: b(ks("x"), "x", "remove domain"),
+		ToggleActive: b(ks("t"), "t", "activate/deactivate"),
+
+		FilterAgent:   b(ks("a"), "a", "only this agent"),
+		FilterSubject: b(ks("u"), "u", "only this user/org"),
+
+		Yes: b(ks("y", "enter"), "y/enter", "confirm"),
+		No:  b(ks("n", "esc"), "n/esc", "cancel"),
+
+		LoadDemo:   b(ks("d"), "d", "load demo data"),
+		StartEmpty: b(ks("e"), "e", "start empty"),
+	}
+}
+
+// globalHelp is the group every screen's full help ends with.
+func (k *keyMap) globalHelp() []key.Binding {
+	return []key.Binding{k.NextTab, k.PrevTab, k.TabUsers, k.TabOrgs, k.TabAudit, k.Back, k.Help, k.HelpAnywhere, k.Quit, k.ForceQuit}
+}

@@ -1,0 +1,376 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"helpdesk/domain"
+)
+
+// suggestRows is how many suggestions the box under the email shows.
+const suggestRows = 5
+
+type (
+	suggestMsg struct {
+		req   uint64
+		query string
+		res   domain.Suggestions
+		err   error
+	}
+	orgSuggestMsg struct {
+		req uint64
+		org domain.Organization
+		via string
+	}
+	// nearFoundMsg: the save found possible duplicates the agent has not
+	// confirmed yet.
+	nearFoundMsg struct {
+		in   domain.UserInput
+		near []domain.Suggestion
+	}
+	// duplicateMsg: the save found the email taken.
+	duplicateMsg struct{ owner domain.Suggestion }
+	createdMsg   struct{ user domain.User }
+	createErrMsg struct{ err error }
+)
+
+// createUserScreen is the form that creates a user. The email comes first and
+// is checked against every existing user on each keystroke: the exact
+// owner blocks the save (and can be opened instead), near matches need one
+// more confirm, and the email's domain prefills the organization.
+type createUserScreen struct {
+	c    *common
+	form *form
+	box  suggestBox
+
+	suggReq uint64
+	// shown is the query the box's suggestions answer; exact and near are
+	// only trusted while it equals the email typed.
+	shown     string
+	lastEmail string
+
+	orgReq     uint64
+	orgTouched bool // the agent changed or cleared the organization
+	orgVia     string
+	orgAuto    string
+
+	saving bool
+	w, h   int
+}
+
+func newCreateUserScreen(c *common) *createUserScreen {
+	s := &createUserScreen{c: c, form: newForm(c)}
+	s.box = suggestBox{c: c, rows: suggestRows}
+	f := s.form
+	f.addText("email", "Email", "ann@example.com")
+	f.addText("name", "Name", "Full name")
+	f.addPicker("organization", "Organization", c.orgs.names, "none (or by email domain)")
+	f.addPicker("time zone", "Time zone", zoneNames, "e.g. Europe/Paris")
+	f.addText("language", "Language", "e.g. en, fr, pt-BR")
+	f.addText("phone", "Phone", "")
+	f.addChoice("role", "Role", string(domain.RoleCustomer), string(domain.RoleCollaborator))
+	// What the creation mails the user: a verification link (the default),
+	// a welcome, or nothing.
+	f.addChoice("mail", "Account mail", string(domain.MailVerify), string(domain.MailWelcome), string(domain.MailNone))
+	f.field("email").input.CharLimit = 254
+	f.field("name").input.CharLimit = 200
+	return s
+}
+
+func (s *createUserScreen) Title() string   { return "New user" }
+func (s *createUserScreen) Init() tea.Cmd   { return s.form.FocusOn(0) }
+func (s *createUserScreen) Capturing() bool { return true }
+func (s *createUserScreen) Dirty() bool     { return s.form.Dirty() }
+
+func (s *createUserScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.form.width = w
+	s.box.rows = suggestRows
+	if h < 18 {
+		s.box.rows = 3
+	}
+	s.form.below["email"] = s.box.View(w - labelWidth - 6)
+}
+
+func (s *createUserScreen) email() string { return strings.TrimSpace(s.form.Value("email")) }
+
+// exact is the user owning the typed email, if the last answer says so.
+func (s *createUserScreen) exact() (domain.Suggestion, bool) {
+	if s.shown != s.email() {
+		return domain.Suggestion{}, false
+	}
+	return domain.Suggestions{Items: s.box.items}.Exact()
+}
+
+func (s *createUserScreen) Update(msg tea.Msg) tea.Cmd {
+	cmd := s.update(msg)
+	s.form.below["email"] = s.box.View(s.w - labelWidth - 6)
+	return cmd
+}
+
+func (s *createUserScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case suggestMsg:
+		if msg.req != s.suggReq {
+			return nil // a reply to an older keystroke
+		}
+		if msg.err != nil {
+			return errStatus("Suggestions unavailable: ", msg.err)
+		}
+		s.shown = msg.query
+		s.box.Set(msg.res)
+		return nil
+	case orgSuggestMsg:
+		if msg.req != s.orgReq || s.orgTouched {
+			return nil
+		}
+		s.orgAuto, s.orgVia = msg.org.Name, msg.via
+		s.form.Set("organization", msg.org.Name)
+		s.syncOrgHint()
+		return nil
+	case orgNamesMsg:
+		s.form.field("organization").pick.SetItems(s.c.orgs.names)
+		return nil
+	case nearFoundMsg:
+		s.saving = false
+		return s.c.post(s.askNear(msg))
+	case duplicateMsg:
+		s.saving = false
+		s.box.Set(domain.Suggestions{Items: []domain.Suggestion{msg.owner}})
+		s.shown = s.email()
+		return status(statusErr, "Not saved: "+s.ownerSentence(msg.owner))
+	case createdMsg:
+		s.saving = false
+		s.form.Load("email", "") // not dirty any more: nothing to lose
+		for _, fl := range s.form.fields {
+			fl.initial = fl.Value()
+		}
+		return tea.Batch(
+			s.c.post(openUserMsg{id: msg.user.ID, replace: true}),
+			status(statusOK, "Created "+sanitizeLine(msg.user.Email)+" ("+string(msg.user.State)+")."),
+		)
+	case createErrMsg:
+		s.saving = false
+		var dup *domain.DuplicateEmailError
+		if errors.As(msg.err, &dup) {
+			return status(statusErr, "Not saved: "+sanitizeLine(dup.Error()))
+		}
+		if s.form.SetError(msg.err) {
+			return status(statusErr, "Not saved: "+sanitizeLine(msg.err.Error()))
+		}
+		return errStatus("Not saved: ", msg.err)
+	case tea.KeyMsg:
+		return s.updateKey(msg)
+	}
+	return nil
+}
+
+func (s *createUserScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
+	k := s.c.keys
+	onEmail := s.form.Focused().key == "email"
+	switch {
+	case key.Matches(msg, k.Back):
+		return s.c.post(backMsg{})
+	case key.Matches(msg, k.Save):
+		return s.save()
+	case key.Matches(msg, k.OpenExisting):
+		if ex, ok := s.exact(); ok {
+			return s.c.post(openUserMsg{id: ex.User.ID})
+		}
+		if sel, ok := s.box.Selected(); ok && onEmail {
+			return s.c.post(openUserMsg{id: sel.User.ID})
+		}
+		return nil
+	// On the email, ctrl+n/ctrl+p walk the suggestions (ctrl+o opens the
+	// one marked); the arrows still move between fields.
+	case onEmail && key.Matches(msg, k.SuggestPrev):
+		s.box.Move(-1)
+		return nil
+	case onEmail && key.Matches(msg, k.SuggestNext):
+		s.box.Move(1)
+		return nil
+	}
+	orgBefore := s.form.Value("organization")
+	cmd, submit := s.form.Update(msg)
+	if submit {
+		return tea.Batch(cmd, s.save())
+	}
+	if s.form.Value("organization") != orgBefore {
+		s.orgTouched = true
+		s.syncOrgHint()
+	}
+	if e := s.email(); e != s.lastEmail {
+		s.lastEmail = e
+		return tea.Batch(cmd, s.onEmailChanged(e))
+	}
+	return cmd
+}
+
+// onEmailChanged asks the index for suggestions and the domain for the
+// organization, each with a new request id: answers to older keystrokes
+// arriving late are dropped. No debounce: a query costs microseconds.
+func (s *createUserScreen) onEmailChanged(e string) tea.Cmd {
+	desk := s.c.desk
+	s.suggReq = s.c.nextReq()
+	req := s.suggReq
+	var cmds []tea.Cmd
+	if e == "" {
+		s.box.Set(domain.Suggestions{})
+		s.shown = ""
+	} else {
+		cmds = append(cmds, func() tea.Msg {
+			res, err := desk.Suggest(e, suggestRows+3)
+			return suggestMsg{req: req, query: e, res: res, err: err}
+		})
+	}
+	if !s.orgTouched {
+		s.orgReq = s.c.nextReq()
+		oreq := s.orgReq
+		cmds = append(cmds, func() tea.Msg {
+			// An email still being typed does not parse: no organization.
+			o, via, _ := desk.SuggestOrg(e)
+			return orgSuggestMsg{req: oreq, org: o, via: via}
+		})
+	}
+	return tea.Batch(cmds...)
+}
+
+// syncOrgHint says where a prefilled organization came from, until the
+// agent changes it.
+func (s *createUserScreen) syncOrgHint() {
+	fl := s.form.field("organization")
+	fl.hint = ""
+	if !s.orgTouched && s.orgAuto != "" && fl.Value() == s.orgAuto {
+		fl.hint = "(from " + s.orgVia + ")"
+	}
+}
+
+func (s *createUserScreen) input() domain.UserInput {
+	f := s.form
+	in := domain.UserInput{
+		Email: s.email(), Name: f.Value("name"), TimeZone: f.Value("time zone"),
+		Language: f.Value("language"), Phone: f.Value("phone"), Role: f.Value("role"), Mail: f.Value("mail"),
+	}
+	if s.orgTouched {
+		in.Org = f.Value("organization")
+	}
+	return in
+}
+
+// ownerSentence names who holds an email, in words.
+func (s *createUserScreen) ownerSentence(ex domain.Suggestion) string {
+	who := sanitizeLine(ex.User.DisplayName())
+	if ex.Org != "" {
+		who += " (" + sanitizeLine(ex.Org) + ")"
+	}
+	if ex.User.State == domain.StateDisabled {
+		who += ", disabled"
+	}
+	return sanitizeLine(ex.User.Email) + " already belongs to " + who + "."
+}
+
+// save creates the user unless the email is known to be taken. The check
+// runs again inside the command, against the index as it is then, so a
+// reply still in flight cannot let a duplicate through.
+func (s *createUserScreen) save() tea.Cmd {
+	if s.saving {
+		return nil
+	}
+	if ex, ok := s.exact(); ok {
+		return status(statusErr, "Not saved: "+s.ownerSentence(ex)+" Press ctrl+o to open them.")
+	}
+	s.form.ClearErrors()
+	s.saving = true
+	return s.createCmd(s.input(), s.orgTouched && s.form.Value("organization") == "", false)
+}
+
+func (s *createUserScreen) createCmd(in domain.UserInput, noOrg, nearConfirmed bool) tea.Cmd {
+	desk, actor := s.c.desk, s.c.actor
+	return func() tea.Msg {
+		if _, err := domain.ParseEmail(in.Email); err == nil {
+			res, err := desk.Suggest(in.Email, 10)
+			if err != nil {
+				return createErrMsg{err: err}
+			}
+			if ex, ok := res.Exact(); ok {
+				return duplicateMsg{owner: ex}
+			}
+			if near := res.Near(); len(near) > 0 && !nearConfirmed {
+				return nearFoundMsg{in: in, near: near}
+			}
+		}
+		in.NoOrg = noOrg
+		u, err := desk.CreateUser(actor, in)
+		if err != nil {
+			return createErrMsg{err: err}
+		}
+		return createdMsg{user: u}
+	}
+}
+
+// askNear is the extra confirm a possible duplicate needs.
+func (s *createUserScreen) askNear(m nearFoundMsg) askMsg {
+	var b strings.Builder
+	for i, n := range m.near {
+		if i == 3 {
+			b.WriteString("\n… and " + itoa(len(m.near)-3) + " more")
+			break
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString("• " + sanitizeLine(n.User.Email) + " — " + sanitizeLine(n.User.DisplayName()))
+		if n.Org != "" {
+			b.WriteString(" (" + sanitizeLine(n.Org) + ")")
+		}
+		if n.Reason != "" {
+			b.WriteString(": " + sanitizeLine(n.Reason))
+		}
+	}
+	noOrg := s.orgTouched && m.in.Org == ""
+	return askMsg{
+		title:    "Possible duplicate. Create " + sanitizeLine(m.in.Email) + " anyway?",
+		body:     b.String(),
+		yesLabel: "Create anyway",
+		yes:      s.createCmd(m.in, noOrg, true),
+	}
+}
+
+func (s *createUserScreen) View() string {
+	st := s.c.st
+	var top strings.Builder
+	top.WriteString(" " + st.title.Render("New user"))
+	if ex, ok := s.exact(); ok {
+		top.WriteString("\n " + st.errText.Render(cut(s.ownerSentence(ex), s.w-2)))
+		top.WriteString("\n " + st.muted.Render("Saving is refused; ctrl+o opens "+sanitizeLine(ex.User.DisplayName())+"."))
+	} else if len(domain.Suggestions{Items: s.box.items}.Near()) > 0 && s.shown == s.email() {
+		top.WriteString("\n " + st.warnText.Render("Possible duplicate below: saving asks you to confirm."))
+		top.WriteString("\n")
+	} else {
+		top.WriteString("\n\n")
+	}
+	return top.String() + "\n" + s.form.View()
+}
+
+func (s *createUserScreen) ShortHelp() []key.Binding {
+	k := s.c.keys
+	b := []key.Binding{k.Save, keyHelp(k.NextField, "next"), k.Back}
+	if _, ok := s.exact(); ok {
+		b = append([]key.Binding{k.OpenExisting}, b...)
+	}
+	if f := s.form.Focused(); f.kind == pickField {
+		b = append(b, keyHelp(k.SelDown, "matches"), k.Pick)
+	}
+	return b
+}
+
+func (s *createUserScreen) FullHelp() [][]key.Binding {
+	k := s.c.keys
+	return [][]key.Binding{
+		{k.Save, k.NextField, k.PrevField, k.Clear, k.Back},
+		{k.OpenExisting, k.SuggestNext, k.SuggestPrev, k.SelDown, k.SelUp, k.Pick, k.ChoiceNext},
+	}
+}

@@ -1,0 +1,314 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"helpdesk/domain"
+)
+
+// stateTabs are the views of the users list, in the order s cycles them.
+var stateTabs = []struct {
+	label string
+	state domain.State
+}{{"All", ""}, {"Active", domain.StateActive}, {"Pending", domain.StatePending}, {"Disabled", domain.StateDisabled}}
+
+// searchLimit caps the rows a filter query shows: the index ranks them, and
+// an agent looking for one customer reads the first screenful.
+const searchLimit = 200
+
+type (
+	countsMsg struct {
+		req    uint64
+		counts map[domain.State]int
+		err    error
+	}
+	searchMsg struct {
+		req   uint64
+		users []domain.User
+		err   error
+	}
+)
+
+// usersScreen is the list of every user: pages from the store, a state
+// filter with counts (O(1), kept by the store), and / to filter by email
+// through the suggestion index rather than by scanning.
+type usersScreen struct {
+	c         *common
+	list      *userList
+	counts    map[domain.State]int
+	countsReq uint64
+	tab       int
+	filter    textinput.Model
+	filtering bool
+	query     string
+	searchReq uint64
+	w, h      int
+}
+
+func newUsersScreen(c *common) *usersScreen {
+	s := &usersScreen{c: c, list: newUserList(c, domain.UserFilter{}, true), filter: c.st.input("part of an email")}
+	s.list.empty = "No users yet. Press n to create one."
+	return s
+}
+
+func (s *usersScreen) Title() string { return "Users" }
+
+func (s *usersScreen) Init() tea.Cmd { return tea.Batch(s.list.Load(), s.loadCounts()) }
+
+func (s *usersScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.filter.Width = max(w/3, 10)
+	s.list.SetSize(w, h-2)
+}
+
+func (s *usersScreen) Capturing() bool { return s.filtering }
+func (s *usersScreen) Dirty() bool     { return false }
+
+func (s *usersScreen) loadCounts() tea.Cmd {
+	s.countsReq = s.c.nextReq()
+	req, desk := s.countsReq, s.c.desk
+	return func() tea.Msg {
+		m, err := desk.UserCounts()
+		return countsMsg{req: req, counts: m, err: err}
+	}
+}
+
+func (s *usersScreen) search() tea.Cmd {
+	s.searchReq = s.c.nextReq()
+	req, desk, q, state := s.searchReq, s.c.desk, s.query, stateTabs[s.tab].state
+	return func() tea.Msg {
+		res, err := desk.Suggest(q, searchLimit)
+		var us []domain.User
+		for _, it := range res.Items {
+			if state == "" || it.User.State == state {
+				us = append(us, it.User)
+			}
+		}
+		return searchMsg{req: req, users: us, err: err}
+	}
+}
+
+// reload shows the current view again from its start. A state with no
+// users (known from the O(1) counts) is not looked for: on a large desk
+// finding that no user is disabled means reading every user.
+func (s *usersScreen) reload() tea.Cmd {
+	if s.query != "" {
+		return s.search()
+	}
+	n := s.tabCount(s.tab)
+	s.list.SetTotal(n)
+	if n == 0 {
+		s.list.Clear()
+		return nil
+	}
+	return s.list.Load()
+}
+
+func (s *usersScreen) tabCount(i int) int {
+	if s.counts == nil {
+		return -1
+	}
+	st := stateTabs[i].state
+	if st != "" {
+		return s.counts[st]
+	}
+	n := 0
+	for _, c := range s.counts {
+		n += c
+	}
+	return n
+}
+
+func (s *usersScreen) Update(msg tea.Msg) tea.Cmd {
+	cmd := s.update(msg)
+	s.list.empty = s.emptyText()
+	return cmd
+}
+
+// emptyText is what the list says when it has no row to show.
+func (s *usersScreen) emptyText() string {
+	switch {
+	case s.query != "" && !s.list.search:
+		return "Searching…"
+	case s.query != "":
+		return "No email matches " + sanitizeLine(s.query) + "."
+	case s.tab != 0:
+		return "No " + strings.ToLower(stateTabs[s.tab].label) + " users."
+	}
+	return "No users yet. Press n to create one."
+}
+
+func (s *usersScreen) update(msg tea.Msg) tea.Cmd {
+	k := s.c.keys
+	switch msg := msg.(type) {
+	case countsMsg:
+		if msg.req != s.countsReq {
+			return nil
+		}
+		if msg.err != nil {
+			return errStatus("Could not count users: ", msg.err)
+		}
+		before := s.tabCount(s.tab)
+		s.counts = msg.counts
+		if s.query == "" {
+			s.list.SetTotal(s.tabCount(s.tab))
+			if before == 0 && s.tabCount(s.tab) > 0 {
+				return s.list.Load() // the view was empty and is not now
+			}
+		}
+		return nil
+	case searchMsg:
+		if msg.req != s.searchReq {
+			return nil // an older keystroke's answer
+		}
+		if msg.err != nil {
+			return errStatus("Could not search: ", msg.err)
+		}
+		s.list.SetSearch(msg.users)
+		return nil
+	case userPageMsg:
+		cmd, _ := s.list.HandlePage(msg)
+		return cmd
+	case deskEventsMsg:
+		if s.query != "" {
+			return tea.Batch(s.loadCounts(), s.search())
+		}
+		if s.tabCount(s.tab) == 0 {
+			return s.loadCounts() // loads the list if the count says to
+		}
+		return tea.Batch(s.loadCounts(), s.list.Refresh())
+	case userChangedMsg:
+		s.list.Replace(msg.user)
+		return s.loadCounts()
+	case tea.MouseMsg:
+		cmd, _ := s.list.Update(msg)
+		return cmd
+	case tea.KeyMsg:
+		if s.filtering {
+			return s.updateFilter(msg)
+		}
+		switch {
+		case key.Matches(msg, k.Filter):
+			s.filtering = true
+			return s.filter.Focus()
+		case key.Matches(msg, k.Cancel):
+			if s.query != "" {
+				s.clearFilter()
+				return s.reload()
+			}
+			return nil
+		case key.Matches(msg, k.CycleState):
+			s.tab = (s.tab + 1) % len(stateTabs)
+			s.list.filter.State = stateTabs[s.tab].state
+			return s.reload()
+		case key.Matches(msg, k.Open):
+			if u, ok := s.list.Selected(); ok {
+				return s.c.post(openUserMsg{id: u.ID})
+			}
+			return nil
+		case key.Matches(msg, k.New):
+			return s.c.post(newUserMsg{})
+		case key.Matches(msg, k.Toggle):
+			if u, ok := s.list.Selected(); ok {
+				return s.c.post(askToggle(s.c, u))
+			}
+			return nil
+		}
+		cmd, _ := s.list.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+// updateFilter handles keys while the filter field has focus: every change
+// asks the index again; the arrows still move in the list.
+func (s *usersScreen) updateFilter(msg tea.KeyMsg) tea.Cmd {
+	k := s.c.keys
+	switch {
+	case key.Matches(msg, k.Cancel):
+		s.clearFilter()
+		return s.reload()
+	case key.Matches(msg, k.Open):
+		s.filtering = false
+		s.filter.Blur()
+		return nil
+	case key.Matches(msg, k.SelUp):
+		return s.list.Move(-1)
+	case key.Matches(msg, k.SelDown):
+		return s.list.Move(1)
+	}
+	var cmd tea.Cmd
+	s.filter, cmd = s.filter.Update(msg)
+	cleanInput(&s.filter)
+	q := strings.TrimSpace(s.filter.Value())
+	if q == s.query {
+		return cmd
+	}
+	s.query = q
+	if q == "" {
+		return tea.Batch(cmd, s.reload())
+	}
+	return tea.Batch(cmd, s.search())
+}
+
+func (s *usersScreen) clearFilter() {
+	s.filtering = false
+	s.query = ""
+	s.filter.SetValue("")
+	s.filter.Blur()
+	s.searchReq = 0
+}
+
+func (s *usersScreen) View() string {
+	st := s.c.st
+	var tabs []string
+	for i, t := range stateTabs {
+		label := t.label
+		if n := s.tabCount(i); n >= 0 {
+			label += " " + thousands(n)
+		}
+		if i == s.tab {
+			tabs = append(tabs, st.tabActive.Render("["+label+"]"))
+		} else {
+			tabs = append(tabs, st.tab.Render(" "+label+" "))
+		}
+	}
+	left := " " + strings.Join(tabs, " ")
+	right := ""
+	switch {
+	case s.filtering:
+		right = st.label.Render("/ ") + s.filter.View()
+	case s.query != "":
+		right = st.label.Render("filter: ") + st.value.Render(cut(sanitizeLine(s.query), s.w/3)) + st.muted.Render("  esc clears")
+	default:
+		right = st.muted.Render("/ filter")
+	}
+	return joinRight(left, right+" ", s.w) + "\n\n" + s.list.View()
+}
+
+func (s *usersScreen) ShortHelp() []key.Binding {
+	k := s.c.keys
+	if s.filtering {
+		return []key.Binding{k.SelUp, k.SelDown, keyHelp(k.Open, "done"), k.Cancel}
+	}
+	return []key.Binding{k.Open, k.New, k.Filter, keyHelp(k.CycleState, "state"), k.Toggle}
+}
+
+func (s *usersScreen) FullHelp() [][]key.Binding {
+	k := s.c.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+		{k.Open, k.New, k.Toggle, k.Filter, k.Cancel, k.CycleState},
+	}
+}
+
+// keyHelp is a binding with another description, for a key whose meaning
+// depends on the moment (enter "open" vs enter "done").
+func keyHelp(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}

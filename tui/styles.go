@@ -1,0 +1,147 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// palette is the first layer of the theme: colour tokens that adapt to
+// light and dark terminals. Nothing outside styles.go names a colour.
+type palette struct {
+	fg, muted, subtle, accent, accentFg, selBg, danger, warn, ok, match lipgloss.TerminalColor
+}
+
+func defaultPalette() palette {
+	return palette{
+		fg:       lipgloss.AdaptiveColor{Light: "#1a1a1a", Dark: "#e4e4e4"},
+		muted:    lipgloss.AdaptiveColor{Light: "#6b6b6b", Dark: "#8a8a8a"},
+		subtle:   lipgloss.AdaptiveColor{Light: "#b0b0b0", Dark: "#4a4a4a"},
+		accent:   lipgloss.AdaptiveColor{Light: "#5a3fc0", Dark: "#a48bff"},
+		accentFg: lipgloss.AdaptiveColor{Light: "#ffffff", Dark: "#1a1a1a"},
+		selBg:    lipgloss.AdaptiveColor{Light: "#e6e0fa", Dark: "#3a3258"},
+		danger:   lipgloss.AdaptiveColor{Light: "#b3261e", Dark: "#ff7a70"},
+		warn:     lipgloss.AdaptiveColor{Light: "#8a5a00", Dark: "#f2c04c"},
+		ok:       lipgloss.AdaptiveColor{Light: "#1e7a3a", Dark: "#6fd68f"},
+		match:    lipgloss.AdaptiveColor{Light: "#b04a00", Dark: "#ffaf5f"},
+	}
+}
+
+// styles is the second layer: every style the console draws with, built
+// from one renderer. Over SSH each session has its own renderer (its own
+// colour profile and background), so nothing here may come from the
+// package-level lipgloss.NewStyle, which renders for the server's terminal.
+//
+// Every meaning carried by a colour is also carried by a character (the
+// selection marker, the disabled marker, brackets around the active tab),
+// because with NO_COLOR lipgloss drops colour and attributes alike.
+type styles struct {
+	r *lipgloss.Renderer
+
+	header, tab, tabActive, brand lipgloss.Style
+	title, label, value, muted    lipgloss.Style
+	colHead, row, rowSel          lipgloss.Style
+	disabled, disabledSel         lipgloss.Style
+	errText, warnText, okText     lipgloss.Style
+	match, box, dangerBox         lipgloss.Style
+	status, statusErr, statusOK   lipgloss.Style
+	helpKey, helpDesc, helpSep    lipgloss.Style
+	inputPrompt, inputText        lipgloss.Style
+	placeholder, cursor           lipgloss.Style
+
+	// Row styles as plain escape sequences, for the lists' rows (see
+	// inline).
+	rowI, rowSelI, disabledI, disabledSelI inline
+}
+
+// inline is a style with colours and attributes only, reduced to the
+// sequences it writes before and after a text. lipgloss's Render measures
+// and wraps its input every call, which for thirty rows a frame is most of
+// View's cost; a row needs none of that, its width is already exact.
+type inline struct{ pre, post string }
+
+func newInline(st lipgloss.Style) inline {
+	const probe = "X"
+	out := st.Render(probe)
+	i := strings.Index(out, probe)
+	if i < 0 {
+		return inline{}
+	}
+	return inline{pre: out[:i], post: out[i+len(probe):]}
+}
+
+func (in inline) Render(s string) string { return in.pre + s + in.post }
+
+func newStyles(r *lipgloss.Renderer) *styles {
+	p := defaultPalette()
+	s := &styles{r: r}
+	n := r.NewStyle
+	s.brand = n().Bold(true).Foreground(p.accent)
+	s.header = n()
+	s.tab = n().Foreground(p.muted)
+	s.tabActive = n().Bold(true).Foreground(p.accent)
+	s.title = n().Bold(true).Foreground(p.fg)
+	s.label = n().Foreground(p.muted)
+	s.value = n().Foreground(p.fg)
+	s.muted = n().Foreground(p.muted)
+	s.colHead = n().Bold(true).Foreground(p.muted)
+	s.row = n().Foreground(p.fg)
+	s.rowSel = n().Foreground(p.fg).Background(p.selBg).Bold(true)
+	s.disabled = n().Foreground(p.subtle).Faint(true)
+	s.disabledSel = n().Foreground(p.muted).Background(p.selBg)
+	s.errText = n().Foreground(p.danger).Bold(true)
+	s.warnText = n().Foreground(p.warn)
+	s.okText = n().Foreground(p.ok)
+	s.match = n().Foreground(p.match).Bold(true).Underline(true)
+	s.box = n().Border(lipgloss.RoundedBorder()).BorderForeground(p.accent).Padding(0, 1)
+	s.dangerBox = n().Border(lipgloss.RoundedBorder()).BorderForeground(p.danger).Padding(0, 1)
+	s.status = n().Foreground(p.muted)
+	s.statusErr = n().Foreground(p.danger).Bold(true)
+	s.statusOK = n().Foreground(p.ok)
+	s.helpKey = n().Foreground(p.accent)
+	s.helpDesc = n().Foreground(p.muted)
+	s.helpSep = n().Foreground(p.subtle)
+	s.inputPrompt = n().Foreground(p.accent)
+	s.inputText = n().Foreground(p.fg)
+	s.placeholder = n().Foreground(p.subtle)
+	s.cursor = n().Reverse(true)
+	s.rowI, s.rowSelI = newInline(s.row), newInline(s.rowSel)
+	s.disabledI, s.disabledSelI = newInline(s.disabled), newInline(s.disabledSel)
+	return s
+}
+
+// help returns a bubbles help model drawn in the theme (its own defaults use
+// the global renderer).
+func (s *styles) help() help.Model {
+	h := help.New()
+	h.Styles = help.Styles{
+		Ellipsis:       s.helpSep,
+		ShortKey:       s.helpKey,
+		ShortDesc:      s.helpDesc,
+		ShortSeparator: s.helpSep,
+		FullKey:        s.helpKey,
+		FullDesc:       s.helpDesc,
+		FullSeparator:  s.helpSep,
+	}
+	return h
+}
+
+// input returns a text input drawn in the theme, with a steady cursor: a
+// blinking one would redraw the screen twice a second for nothing and make
+// golden files depend on timing.
+func (s *styles) input(placeholder string) textinput.Model {
+	ti := textinput.New()
+	ti.Prompt = ""
+	ti.Placeholder = placeholder
+	ti.PromptStyle = s.inputPrompt
+	ti.TextStyle = s.inputText
+	ti.PlaceholderStyle = s.placeholder
+	ti.CompletionStyle = s.placeholder
+	ti.Cursor.Style = s.cursor
+	ti.Cursor.TextStyle = s.inputText
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	return ti
+}

@@ -1,0 +1,3 @@
+package tui
+
+//go:generate go run ./internal/zonegen -o zones_gen.go
