@@ -53,6 +53,11 @@ func ParseEmail(raw string) (Email, error) {
 		if unicode.IsControl(r) || isBidiControl(r) {
 			return Email{}, invalid("email", "contains a control character (%U)", r)
 		}
+		// Invisible characters (no-break and other Unicode spaces, zero-width
+		// and format characters) would make a look-alike of another address.
+		if r > unicode.MaxASCII && (unicode.IsSpace(r) || unicode.Is(unicode.Cf, r)) {
+			return Email{}, invalid("email", "contains an invisible character (%U); type the address again", r)
+		}
 	}
 	if strings.ContainsAny(s, `"`) {
 		return Email{}, invalid("email", "quoted local parts are not accepted")

@@ -112,7 +112,6 @@ func (im *importer) run(r io.Reader) error {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		im.rep.Rows++
 		if err != nil {
 			var pe *csv.ParseError
@@ -122,6 +121,7 @@ func (im *importer) run(r io.Reader) error {
 			}
 			return err
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) != len(im.cols) {
 			im.fail(line, "", fmt.Sprintf("has %d fields; the header has %d", len(rec), len(im.cols)))
 			continue

@@ -48,7 +48,8 @@ func (t *tx) Audit(f domain.AuditFilter, before domain.ID) iter.Seq2[domain.Audi
 			}
 			return yield(e, nil)
 		}
-		if f.SubjectID != 0 {
+		// The subject index is keyed by kind; without a kind, scan.
+		if f.SubjectID != 0 && f.SubjectKind != "" {
 			prefix := subjectKey(f.SubjectKind, f.SubjectID, 0)[:9]
 			c := t.bucket(bucketAuditBySubject).Cursor()
 			start := append(bytes.Clone(prefix), idKey(before)...)
