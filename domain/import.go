@@ -10,7 +10,9 @@ import (
 )
 
 // importColumns are the CSV columns an import understands; email is required.
-var importColumns = []string{"email", "name", "organization", "time_zone", "language", "phone", "role"}
+// state lets a desk moving from another tool keep who was already verified
+// or disabled; without it imported users are pending.
+var importColumns = []string{"email", "name", "organization", "time_zone", "language", "phone", "role", "state"}
 
 const importBatch = 10000
 
@@ -185,6 +187,16 @@ func (im *importer) row(line int, rec []string) error {
 		im.fail(line, strings.TrimSpace(in.Email), err.Error())
 		return nil
 	}
+	state, before := StatePending, State("")
+	if raw := strings.TrimSpace(im.field(rec, "state")); raw != "" {
+		if state, err = ParseState(raw); err != nil {
+			im.fail(line, f.email.Address, err.Error())
+			return nil
+		}
+		if state == StateDisabled {
+			before = StateActive // enabling an imported disabled user makes it active
+		}
+	}
 	orgID, err := im.org(f)
 	if err != nil {
 		var ve *ValidationError
@@ -198,7 +210,7 @@ func (im *importer) row(line int, rec []string) error {
 	im.pending = append(im.pending, importEntry{IndexEntry: IndexEntry{Key: f.email.Key, OrgID: orgID}, Line: line})
 	im.batch = append(im.batch, User{
 		Email: f.email.Address, Name: f.name, OrgID: orgID, TimeZone: f.tz, Language: f.lang,
-		Phone: f.phone, Role: f.role, State: StatePending, Version: 1,
+		Phone: f.phone, Role: f.role, State: state, StateBeforeDisable: before, Version: 1,
 		CreatedAt: now, UpdatedAt: now, UpdatedBy: im.actor.String(),
 	})
 	return nil

@@ -190,3 +190,22 @@ func TestImportYieldsToUserCreatedMeanwhile(t *testing.T) {
 		t.Errorf("pending count %d, want 2", counts[domain.StatePending])
 	}
 }
+
+func TestImportKeepsStatesFromAnotherDesk(t *testing.T) {
+	d := newDesk(t)
+	rep, rows, err := runImport(t, d, "email,state\na@x.com,active\nb@x.com,Disabled\nc@x.com,\nd@x.com,asleep\n", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Imported != 3 || len(rows) != 1 || !strings.Contains(rows[0], `line 5: d@x.com: state: "asleep" is not a state`) {
+		t.Errorf("report %+v rows %q", rep, rows)
+	}
+	counts, _ := d.UserCounts()
+	if counts[domain.StateActive] != 1 || counts[domain.StateDisabled] != 1 || counts[domain.StatePending] != 1 {
+		t.Errorf("counts %v", counts)
+	}
+	b, _ := d.UserByEmail("b@x.com")
+	if on, err := d.EnableUser(ann, b.ID, 0); err != nil || on.State != domain.StateActive {
+		t.Errorf("enabling an imported disabled user: %v %v", on.State, err)
+	}
+}
