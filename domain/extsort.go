@@ -72,7 +72,6 @@ func (s *entrySorter) spill() error {
 	for _, e := range s.buf {
 		n := binary.PutUvarint(hdr[:], uint64(len(e.Key)))
 		n += binary.PutUvarint(hdr[n:], uint64(e.ID))
-		n += binary.PutUvarint(hdr[n:], uint64(e.OrgID))
 		n += binary.PutUvarint(hdr[n:], uint64(e.Line))
 		if _, err := s.w.Write(hdr[:n]); err != nil {
 			return err
@@ -156,7 +155,7 @@ func (rr *runReader) next() (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("read import run: %w", err)
 	}
-	var v [3]uint64
+	var v [2]uint64
 	for i := range v {
 		if v[i], err = binary.ReadUvarint(rr.r); err != nil {
 			return false, fmt.Errorf("read import run: %w", err)
@@ -166,7 +165,7 @@ func (rr *runReader) next() (bool, error) {
 	if _, err := io.ReadFull(rr.r, key); err != nil {
 		return false, fmt.Errorf("read import run: %w", err)
 	}
-	rr.cur = importEntry{IndexEntry: IndexEntry{Key: string(key), ID: ID(v[0]), OrgID: ID(v[1])}, Line: int(v[2])}
+	rr.cur = importEntry{IndexEntry: IndexEntry{Key: string(key), ID: ID(v[0])}, Line: int(v[1])}
 	return true, nil
 }
 

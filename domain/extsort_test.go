@@ -13,7 +13,7 @@ func TestEntrySorterSpillsAndMerges(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
 	var in []importEntry
 	for i := range 2500 {
-		in = append(in, importEntry{IndexEntry: IndexEntry{Key: fmt.Sprintf("u%d@x.com", r.IntN(800)), ID: ID(i + 1), OrgID: ID(r.IntN(5))}, Line: i + 2})
+		in = append(in, importEntry{IndexEntry: IndexEntry{Key: fmt.Sprintf("u%d@x.com", r.IntN(800)), ID: ID(i + 1)}, Line: i + 2})
 	}
 	want := slices.Clone(in)
 	slices.SortFunc(want, compareEntries)

@@ -207,7 +207,7 @@ func (im *importer) row(line int, rec []string) error {
 		return err
 	}
 	now := im.desk.clock()
-	im.pending = append(im.pending, importEntry{IndexEntry: IndexEntry{Key: f.email.Key, OrgID: orgID}, Line: line})
+	im.pending = append(im.pending, importEntry{IndexEntry: IndexEntry{Key: f.email.Key}, Line: line})
 	im.batch = append(im.batch, User{
 		Email: f.email.Address, Name: f.name, OrgID: orgID, TimeZone: f.tz, Language: f.lang,
 		Phone: f.phone, Role: f.role, State: state, StateBeforeDisable: before, Version: 1,
@@ -266,8 +266,8 @@ func (im *importer) flush() error {
 	if len(im.batch) == 0 {
 		return nil
 	}
-	var keep []User
-	var entries []importEntry
+	keep := make([]User, 0, len(im.batch))
+	entries := make([]importEntry, 0, len(im.batch))
 	err := im.desk.store.View(func(tx Tx) error {
 		for i, u := range im.batch {
 			e := im.pending[i]

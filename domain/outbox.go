@@ -136,15 +136,15 @@ func (d *Desk) queueMail(tx Tx, u User, org string, event MailEvent, subject, bo
 	if _, err := rand.Read(nonce[:]); err != nil {
 		return err
 	}
+	id, err := tx.NextMessageID()
+	if err != nil {
+		return err
+	}
 	m := OutboxMessage{
+		ID: id, MessageID: fmt.Sprintf("<helpdesk.%d.%s@%s>", id, hex.EncodeToString(nonce[:]), d.mail.messageDomain()),
 		UserID: u.ID, Event: event, To: u.Email, ToName: u.Name, Subject: subj, Text: text, Link: vars.Link,
 		State: MailQueued, NextTry: now, CreatedAt: now, UpdatedAt: now,
 	}
-	if err := tx.PutMessage(&m); err != nil {
-		return err
-	}
-	// The Message-ID needs the id, which PutMessage just assigned.
-	m.MessageID = fmt.Sprintf("<helpdesk.%d.%s@%s>", m.ID, hex.EncodeToString(nonce[:]), d.mail.messageDomain())
 	return tx.PutMessage(&m)
 }
 

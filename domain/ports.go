@@ -61,6 +61,9 @@ type Tx interface {
 	// keeps the delivery queue index in step: queued messages are indexed by
 	// NextTry.
 	PutMessage(m *OutboxMessage) error
+	// NextMessageID reserves the id of a message about to be queued, so
+	// its Message-ID can be built before the one write.
+	NextMessageID() (ID, error)
 	Message(id ID) (OutboxMessage, error)
 	// Messages yields messages newest first, before the given id (0: all).
 	Messages(before ID) iter.Seq2[OutboxMessage, error]
@@ -74,10 +77,11 @@ type Tx interface {
 	AgentIDByKey(fingerprint string) (ID, error)
 
 	// The import fast path. BulkBegin marks an import in progress;
-	// BulkAppendUsers writes records only (ids assigned in order);
-	// BulkIndex writes the email and member index entries for them, sorted,
-	// and returns the ids whose email was taken meanwhile (their records are
-	// removed); BulkEnd clears the mark. A store that finds the mark when it
+	// BulkAppendUsers writes records and their member entries (ids assigned
+	// in order) but not the email index; BulkIndex writes the email index
+	// entries for them, given in key order, and returns the ids whose email
+	// was taken meanwhile (their records are removed); BulkEnd clears the
+	// mark. A store that finds the mark when it
 	// opens removes the records that never got their index entries.
 	BulkBegin() error
 	BulkAppendUsers(us []User) error
@@ -85,10 +89,9 @@ type Tx interface {
 	BulkEnd() error
 }
 
-// IndexEntry is one imported user's index data, kept in memory until the
-// records are written so the index can be built in sorted order.
+// IndexEntry is one user's email index entry: written by an import after
+// its records, in key order, and applied to the autosuggest index.
 type IndexEntry struct {
-	Key   string
-	ID    ID
-	OrgID ID
+	Key string
+	ID  ID
 }

@@ -277,6 +277,16 @@ func loadUser(tx Tx, id ID, version uint64) (User, error) {
 	if version != 0 && u.Version != version {
 		return u, &ConflictError{What: "user " + u.Email, By: u.UpdatedBy, At: u.UpdatedAt, Version: u.Version, Requested: version}
 	}
+	// A record the email index does not point at yet belongs to an import
+	// still running: its index entries are written at the end, from what
+	// the import read, so a change now would leave them stale.
+	owner, err := tx.UserIDByEmail(u.EmailKey())
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return u, err
+	}
+	if err != nil || owner != id {
+		return u, invalid("user", "%s is still being imported; try again when the import has finished", u.Email)
+	}
 	return u, nil
 }
 

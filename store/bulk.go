@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -39,6 +38,16 @@ func (t *tx) BulkAppendUsers(us []domain.User) error {
 		}
 		counts[us[i].State]++
 	}
+	// Member entries go in with the records, in id order: written later in
+	// email order they would rewrite most of the member bucket each time.
+	members := t.bucket(bucketOrgMembers)
+	for _, u := range us {
+		if u.OrgID != 0 {
+			if err := members.Put(pairKey(u.OrgID, u.ID), nil); err != nil {
+				return err
+			}
+		}
+	}
 	for s, n := range counts {
 		if err := t.moveCount("", s, n); err != nil {
 			return err
@@ -55,7 +64,6 @@ func (t *tx) BulkIndex(entries []domain.IndexEntry) ([]domain.ID, error) {
 	byEmail := t.bucket(bucketUsersByEmail)
 	users := t.bucket(bucketUsers)
 	var taken []domain.ID
-	var members [][]byte
 	for _, e := range entries {
 		if owner := byEmail.Get([]byte(e.Key)); owner != nil {
 			if domain.ID(btoi(owner)) == e.ID {
@@ -72,16 +80,6 @@ func (t *tx) BulkIndex(entries []domain.IndexEntry) ([]domain.ID, error) {
 		if err := byEmail.Put([]byte(e.Key), idKey(e.ID)); err != nil {
 			return nil, err
 		}
-		if e.OrgID != 0 {
-			members = append(members, pairKey(e.OrgID, e.ID))
-		}
-	}
-	slices.SortFunc(members, func(a, b []byte) int { return slices.Compare(a, b) })
-	m := t.bucket(bucketOrgMembers)
-	for _, k := range members {
-		if err := m.Put(k, nil); err != nil {
-			return nil, err
-		}
 	}
 	return taken, nil
 }
@@ -96,6 +94,11 @@ func (t *tx) dropRecord(users *bolt.Bucket, id domain.ID) error {
 	}
 	if err := users.Delete(idKey(id)); err != nil {
 		return err
+	}
+	if u.OrgID != 0 {
+		if err := t.bucket(bucketOrgMembers).Delete(pairKey(u.OrgID, id)); err != nil {
+			return err
+		}
 	}
 	return t.moveCount(u.State, "", 1)
 }

@@ -122,6 +122,11 @@ func (t *tx) PutMessage(m *domain.OutboxMessage) error {
 	return nil
 }
 
+func (t *tx) NextMessageID() (domain.ID, error) {
+	seq, err := t.bucket(bucketOutbox).NextSequence()
+	return domain.ID(seq), err
+}
+
 func (t *tx) Message(id domain.ID) (domain.OutboxMessage, error) {
 	var m domain.OutboxMessage
 	v := t.bucket(bucketOutbox).Get(idKey(id))
