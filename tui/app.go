@@ -6,6 +6,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -64,6 +65,9 @@ type Model struct {
 	live   bool
 	events <-chan domain.Event
 	stop   func()
+	// missed holds the change events of open screens not on show, until
+	// they are (deliver, resume).
+	missed map[screen][]domain.Event
 }
 
 // New returns the root model; nothing is read before Init's commands run.
@@ -83,7 +87,7 @@ func New(o Options) *Model {
 	st := newStyles(o.Renderer)
 	c := &common{desk: o.Desk, actor: o.Actor, st: st, keys: newKeyMap(), loc: o.Location, demoUsers: o.DemoUsers,
 		orgs: newOrgNames(nil)}
-	m := &Model{c: c, help: st.help(), live: true}
+	m := &Model{c: c, help: st.help(), live: true, missed: map[screen][]domain.Event{}}
 	m.status.c = c
 	m.tabs = [3]screen{newUsersScreen(c), newOrgsScreen(c), newAuditScreen(c)}
 	return m
@@ -246,7 +250,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.events, m.stop = msg.events, msg.stop
 		return waitEvent(m.events)
 	case deskEventsMsg:
-		cmds := []tea.Cmd{m.broadcast(msg)}
+		cmds := []tea.Cmd{m.deliver(msg)}
 		for _, e := range msg.events {
 			if e.Kind != domain.SubjectUser {
 				cmds = append(cmds, m.loadOrgNames())
@@ -413,7 +417,7 @@ func (m *Model) back(force bool) tea.Cmd {
 	}
 	m.stack = m.stack[:n-1]
 	m.status.clear()
-	return nil
+	return m.resume()
 }
 
 // showTab switches section; the screens opened from the old one close.
@@ -438,7 +442,48 @@ func (m *Model) showTab(i int, force bool) tea.Cmd {
 		m.tabs[i].SetSize(m.bodySize())
 		return m.tabs[i].Init()
 	}
-	return nil
+	return m.resume()
+}
+
+// deliver hands change events to the screen on show and keeps them for the
+// other open screens until they are shown again (resume). Over SSH every
+// commit reaches every session: were each hidden list to reread its page
+// at once, a busy desk would spend its CPU refreshing what nobody sees
+// while agents wait for their keys to echo.
+func (m *Model) deliver(msg deskEventsMsg) tea.Cmd {
+	cur := m.active()
+	open := m.screens()
+	for s := range m.missed {
+		if !slices.Contains(open, s) {
+			delete(m.missed, s) // closed since
+		}
+	}
+	for _, s := range open {
+		if s == cur {
+			continue
+		}
+		evs := append(m.missed[s], msg.events...)
+		if len(evs) > maxMissed {
+			// Anything may have changed; "import" says so to every screen.
+			evs = []domain.Event{{Kind: "import"}}
+		}
+		m.missed[s] = evs
+	}
+	return cur.Update(msg)
+}
+
+// maxMissed bounds the events kept for a hidden screen.
+const maxMissed = 64
+
+// resume gives the screen now on show the events it missed.
+func (m *Model) resume() tea.Cmd {
+	cur := m.active()
+	evs, ok := m.missed[cur]
+	if !ok {
+		return nil
+	}
+	delete(m.missed, cur)
+	return cur.Update(deskEventsMsg{events: evs})
 }
 
 func (m *Model) tooSmall() bool { return m.w < minWidth || m.h < minHeight }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"helpdesk/domain"
@@ -40,6 +41,27 @@ type common struct {
 func (c *common) post(msg tea.Msg) tea.Cmd {
 	c.outbox = append(c.outbox, msg)
 	return nil
+}
+
+// refuse is nil when the session's actor holds p; otherwise it puts the
+// Desk's own refusal on the status line, naming the permission. The Desk
+// checks again inside every use-case: this only saves the agent from
+// filling in a form that cannot be saved.
+func (c *common) refuse(p domain.Perms) tea.Cmd {
+	if c.actor.Can(p) {
+		return nil
+	}
+	return errStatus("", &domain.PermissionError{Actor: c.actor.String(), Needed: p})
+}
+
+// gate hides a key from the help when the actor may not use it. The key
+// still answers (refuse), so one pressed from habit says why nothing
+// happens instead of doing nothing.
+func (c *common) gate(b key.Binding, p domain.Perms) key.Binding {
+	if !c.actor.Can(p) {
+		b.SetEnabled(false)
+	}
+	return b
 }
 
 func (c *common) nextReq() uint64 {

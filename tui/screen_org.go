@@ -184,11 +184,17 @@ func (s *orgScreen) updateView(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.AddDomain):
+		if cmd := s.c.refuse(domain.PermOrgDomains); cmd != nil {
+			return cmd
+		}
 		s.mode = orgAddingDomain
 		s.domainErr = ""
 		s.domainIn.SetValue("")
 		return s.domainIn.Focus()
 	case key.Matches(msg, k.RemoveDomain):
+		if cmd := s.c.refuse(domain.PermOrgDomains); cmd != nil {
+			return cmd
+		}
 		switch len(s.org.Domains) {
 		case 0:
 			return status(statusInfo, sanitizeLine(s.org.Name)+" has no domains.")
@@ -199,8 +205,14 @@ func (s *orgScreen) updateView(msg tea.KeyMsg) tea.Cmd {
 		s.removePick = newPicker(s.c, s.org.Domains, "domain to remove")
 		return s.removePick.Focus()
 	case key.Matches(msg, k.ToggleActive):
+		if cmd := s.c.refuse(domain.PermOrgsWrite); cmd != nil {
+			return cmd
+		}
 		return s.c.post(s.askActive())
 	case key.Matches(msg, k.Edit):
+		if cmd := s.c.refuse(domain.PermOrgsWrite); cmd != nil {
+			return cmd
+		}
 		return s.startEdit()
 	case key.Matches(msg, k.Open):
 		if u, ok := s.members.Selected(); ok {
@@ -511,14 +523,17 @@ func (s *orgScreen) ShortHelp() []key.Binding {
 		}
 		return []key.Binding{k.Save, keyHelp(k.NextField, "next"), keyHelp(k.Back, "cancel")}
 	}
-	return []key.Binding{keyHelp(k.Open, "open member"), k.AddDomain, k.RemoveDomain, k.ToggleActive, k.Edit, k.Back}
+	return []key.Binding{keyHelp(k.Open, "open member"), s.c.gate(k.AddDomain, domain.PermOrgDomains),
+		s.c.gate(k.RemoveDomain, domain.PermOrgDomains), s.c.gate(k.ToggleActive, domain.PermOrgsWrite),
+		s.c.gate(k.Edit, domain.PermOrgsWrite), k.Back}
 }
 
 func (s *orgScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, keyHelp(k.Open, "open member")},
-		{k.AddDomain, k.RemoveDomain, k.ToggleActive, k.Edit},
+		{s.c.gate(k.AddDomain, domain.PermOrgDomains), s.c.gate(k.RemoveDomain, domain.PermOrgDomains),
+			s.c.gate(k.ToggleActive, domain.PermOrgsWrite), s.c.gate(k.Edit, domain.PermOrgsWrite)},
 		{k.Save, k.NextField, k.PrevField, k.Reload, k.ApplyMine},
 	}
 }

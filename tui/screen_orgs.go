@@ -211,6 +211,9 @@ func (s *orgsScreen) Update(msg tea.Msg) tea.Cmd {
 				s.refilter()
 			}
 		case key.Matches(msg, k.New):
+			if cmd := s.c.refuse(domain.PermOrgsWrite); cmd != nil {
+				return cmd
+			}
 			s.naming = true
 			s.name.SetValue("")
 			return s.name.Focus()
@@ -347,13 +350,13 @@ func (s *orgsScreen) ShortHelp() []key.Binding {
 	case s.filtering:
 		return []key.Binding{k.SelUp, k.SelDown, keyHelp(k.Open, "done"), k.Cancel}
 	}
-	return []key.Binding{k.Open, k.Filter, keyHelp(k.New, "new organization")}
+	return []key.Binding{k.Open, k.Filter, s.c.gate(keyHelp(k.New, "new organization"), domain.PermOrgsWrite)}
 }
 
 func (s *orgsScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Open, k.Filter, k.Cancel, keyHelp(k.New, "new organization")},
+		{k.Open, k.Filter, k.Cancel, s.c.gate(keyHelp(k.New, "new organization"), domain.PermOrgsWrite)},
 	}
 }

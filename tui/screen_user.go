@@ -201,8 +201,14 @@ func (s *userScreen) updateView(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Edit):
+		if cmd := s.c.refuse(domain.PermUsersWrite); cmd != nil {
+			return cmd
+		}
 		return s.startEdit()
 	case key.Matches(msg, k.Toggle):
+		if cmd := s.c.refuse(domain.PermUsersDisable); cmd != nil {
+			return cmd
+		}
 		return s.c.post(askToggle(s.c, s.user))
 	case key.Matches(msg, k.OpenOrg):
 		if s.user.OrgID != 0 {
@@ -574,13 +580,15 @@ func (s *userScreen) ShortHelp() []key.Binding {
 	if s.user.State == domain.StateDisabled {
 		toggle = keyHelp(k.Toggle, "enable")
 	}
-	return []key.Binding{k.Edit, toggle, k.OpenOrg, keyHelp(k.Down, "history"), k.Back}
+	return []key.Binding{s.c.gate(k.Edit, domain.PermUsersWrite), s.c.gate(toggle, domain.PermUsersDisable), k.OpenOrg,
+		keyHelp(k.Down, "history"), k.Back}
 }
 
 func (s *userScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
 	return [][]key.Binding{
-		{k.Edit, k.Toggle, k.OpenOrg, keyHelp(k.Up, "scroll history"), keyHelp(k.Down, "scroll history")},
+		{s.c.gate(k.Edit, domain.PermUsersWrite), s.c.gate(k.Toggle, domain.PermUsersDisable), k.OpenOrg,
+			keyHelp(k.Up, "scroll history"), keyHelp(k.Down, "scroll history")},
 		{k.Save, k.NextField, k.PrevField, k.Clear, k.Pick, k.ChoiceNext},
 		{k.Reload, k.ApplyMine},
 	}

@@ -138,6 +138,8 @@ func (s *usersScreen) emptyText() string {
 		return "No email matches " + sanitizeLine(s.query) + "."
 	case s.tab != 0:
 		return "No " + strings.ToLower(stateTabs[s.tab].label) + " users."
+	case !s.c.actor.Can(domain.PermUsersWrite):
+		return "No users yet."
 	}
 	return "No users yet. Press n to create one."
 }
@@ -211,8 +213,14 @@ func (s *usersScreen) update(msg tea.Msg) tea.Cmd {
 			}
 			return nil
 		case key.Matches(msg, k.New):
+			if cmd := s.c.refuse(domain.PermUsersWrite); cmd != nil {
+				return cmd
+			}
 			return s.c.post(newUserMsg{})
 		case key.Matches(msg, k.Toggle):
+			if cmd := s.c.refuse(domain.PermUsersDisable); cmd != nil {
+				return cmd
+			}
 			if u, ok := s.list.Selected(); ok {
 				return s.c.post(askToggle(s.c, u))
 			}
@@ -295,14 +303,15 @@ func (s *usersScreen) ShortHelp() []key.Binding {
 	if s.filtering {
 		return []key.Binding{k.SelUp, k.SelDown, keyHelp(k.Open, "done"), k.Cancel}
 	}
-	return []key.Binding{k.Open, k.New, k.Filter, keyHelp(k.CycleState, "state"), k.Toggle}
+	return []key.Binding{k.Open, s.c.gate(k.New, domain.PermUsersWrite), k.Filter, keyHelp(k.CycleState, "state"),
+		s.c.gate(k.Toggle, domain.PermUsersDisable)}
 }
 
 func (s *usersScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Open, k.New, k.Toggle, k.Filter, k.Cancel, k.CycleState},
+		{k.Open, s.c.gate(k.New, domain.PermUsersWrite), s.c.gate(k.Toggle, domain.PermUsersDisable), k.Filter, k.Cancel, k.CycleState},
 	}
 }
 

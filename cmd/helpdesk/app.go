@@ -57,8 +57,19 @@ func (a *app) actor() domain.Actor {
 // run executes one command line and returns the exit code. Errors are
 // printed as one line starting "helpdesk: ".
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{in: stdin, out: stdout, err: stderr}
+	return runWith(args, stdin, stdout, stderr, nil, nil)
+}
+
+// runWith is run as someone else on a database already open: the SSH server
+// runs an agent's command line this way, as that agent, on the database it
+// holds, with the SSH session's streams. Such a command line also passes
+// remoteGuard (serve_remote.go) before it runs.
+func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, as *domain.Actor, shared *session) int {
+	a := &app{in: stdin, out: stdout, err: stderr, as: as, shared: shared}
 	root := a.rootCommand()
+	if shared != nil {
+		root.PersistentPreRunE = a.remoteGuard
+	}
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)

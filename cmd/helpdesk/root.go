@@ -36,6 +36,7 @@ $HELPDESK_DB, else $XDG_DATA_HOME/helpdesk/helpdesk.db (~/.local/share/...).`,
 		a.agentCommand(),
 		a.templateCommand(),
 		a.mailCommand(root),
+		a.serveCommand(), a.whoamiCommand(),
 	)
 	return root
 }
