@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -146,15 +144,7 @@ func isMailState(s domain.MailState) bool {
 // listMail pages through the outbox so a large one prints in flat memory.
 func listMail(out io.Writer, d *domain.Desk, st domain.MailState, asJSON, noTransport bool) error {
 	const page = 1000
-	w := bufio.NewWriter(out)
-	defer w.Flush()
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	if asJSON {
-		w.WriteString("[")
-	} else {
-		fmt.Fprintln(tw, "ID\tSTATE\tTO\tEVENT\tATTEMPTS\tWHEN\tSUBJECT\tNOTE")
-	}
-	n := 0
+	l := newListWriter(out, asJSON, "ID\tSTATE\tTO\tEVENT\tATTEMPTS\tWHEN\tSUBJECT\tNOTE")
 	var before domain.ID
 	for {
 		ms, err := d.Outbox(st, before, page)
@@ -162,39 +152,17 @@ func listMail(out io.Writer, d *domain.Desk, st domain.MailState, asJSON, noTran
 			return err
 		}
 		for _, m := range ms {
-			if asJSON {
-				b, err := json.Marshal(toMailJSON(m))
-				if err != nil {
-					return err
-				}
-				if n > 0 {
-					w.WriteString(",")
-				}
-				w.WriteString("\n  ")
-				w.Write(b)
-			} else {
-				when, note := mailWhen(m, noTransport)
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", m.ID, m.State, oneLine(m.To, 0), m.Event, m.Attempts,
-					when, oneLine(m.Subject, 50), oneLine(note, 80))
-			}
-			n++
+			when, note := mailWhen(m, noTransport)
+			l.item(toMailJSON(m), "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", m.ID, m.State, oneLine(m.To, 0), m.Event, m.Attempts,
+				when, oneLine(m.Subject, 50), oneLine(note, 80))
 		}
 		if len(ms) < page {
 			break
 		}
 		before = ms[len(ms)-1].ID
-		if !asJSON {
-			tw.Flush()
-		}
+		l.pageDone()
 	}
-	if asJSON {
-		if n > 0 {
-			w.WriteString("\n")
-		}
-		w.WriteString("]\n")
-		return nil
-	}
-	return tw.Flush()
+	return l.close()
 }
 
 // mailWhen is the time that matters for a message's state, and a note.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -114,16 +112,8 @@ func (a *app) userListCommand() *cobra.Command {
 // listUsers streams pages of users so a million-user desk prints in flat
 // memory.
 func listUsers(cmd *cobra.Command, d *domain.Desk, f domain.UserFilter, asJSON bool) error {
-	w := bufio.NewWriter(cmd.OutOrStdout())
-	defer w.Flush()
 	names := newOrgNames(d)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	if asJSON {
-		w.WriteString("[")
-	} else {
-		fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tORGANIZATION\tSTATE")
-	}
-	n := 0
+	l := newListWriter(cmd.OutOrStdout(), asJSON, "ID\tEMAIL\tNAME\tORGANIZATION\tSTATE")
 	var after domain.ID
 	for {
 		page, next, err := d.Users(f, after, 1000)
@@ -131,37 +121,16 @@ func listUsers(cmd *cobra.Command, d *domain.Desk, f domain.UserFilter, asJSON b
 			return err
 		}
 		for _, u := range page {
-			if asJSON {
-				b, err := json.Marshal(toUserJSON(u, names.name(u.OrgID)))
-				if err != nil {
-					return err
-				}
-				if n > 0 {
-					w.WriteString(",")
-				}
-				w.WriteString("\n  ")
-				w.Write(b)
-			} else {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, names.name(u.OrgID), u.State)
-			}
-			n++
+			org := names.name(u.OrgID)
+			l.item(toUserJSON(u, org), "%d\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, org, u.State)
 		}
 		if next == 0 {
 			break
 		}
 		after = next
-		if !asJSON {
-			tw.Flush() // keep the column widths of one page, not of the whole desk
-		}
+		l.pageDone()
 	}
-	if asJSON {
-		if n > 0 {
-			w.WriteString("\n")
-		}
-		w.WriteString("]\n")
-		return nil
-	}
-	return tw.Flush()
+	return l.close()
 }
 
 func (a *app) userShowCommand() *cobra.Command {
