@@ -238,3 +238,20 @@ func newDeskWithClock(t *testing.T) (*domain.Desk, *testClock) {
 	base := newDesk(t)
 	return domain.NewDesk(base.Store(), domain.WithClock(c.Now)), c
 }
+
+func TestTemplateStaleSaveNamesWhoChangedIt(t *testing.T) {
+	d := newDesk(t)
+	read, _ := d.Template("welcome")
+	b1, b2 := "Bob's welcome", "Ann's welcome"
+	if _, err := d.SetTemplate(bob, "welcome", domain.TemplateEdit{Body: &b1, Version: &read.Version}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := d.SetTemplate(ann, "welcome", domain.TemplateEdit{Body: &b2, Version: &read.Version})
+	var conflict *domain.ConflictError
+	if !errors.As(err, &conflict) || conflict.By != bob.Name {
+		t.Errorf("stale template save: %v", err)
+	}
+	if w, _ := d.Template("welcome"); w.Body != b1 {
+		t.Errorf("stored %q; the stale save must not overwrite", w.Body)
+	}
+}

@@ -215,6 +215,9 @@ type TemplateEdit struct {
 	Event   *MailEvent
 	Subject *string
 	Body    *string
+	// Version is the version the editor read (0 for a shipped default);
+	// nil skips the check, for a one-shot command.
+	Version *uint64
 }
 
 var templateName = func(s string) bool {
@@ -255,6 +258,9 @@ func (d *Desk) SetTemplate(actor Actor, name string, e TemplateEdit) (Template, 
 		} else if e.Event != nil && *e.Event != before.Event {
 			return invalid("event", "template %s is for %s mail; its event cannot change", name, before.Event)
 		}
+		if e.Version != nil && *e.Version != before.Version {
+			return &ConflictError{What: "template " + name, By: before.UpdatedBy, At: before.UpdatedAt, Version: before.Version, Requested: *e.Version}
+		}
 		if e.Subject != nil {
 			t.Subject = strings.TrimSpace(*e.Subject)
 		}
@@ -269,6 +275,7 @@ func (d *Desk) SetTemplate(actor Actor, name string, e TemplateEdit) (Template, 
 		if err := tx.PutTemplate(&t); err != nil {
 			return err
 		}
+		c.event("template", 0)
 		var changes []Change
 		if before.Subject != t.Subject {
 			changes = append(changes, Change{Field: "subject", Before: before.Subject, After: t.Subject})

@@ -43,6 +43,9 @@ type Options struct {
 	// DemoUsers is how many users the welcome screen's demo load creates;
 	// default 200.
 	DemoUsers int
+	// MailTransport is true when this process sends mail (SMTP is
+	// configured); false, the outbox says queued messages are not sent.
+	MailTransport bool
 }
 
 // Model is the root model of a console session.
@@ -68,6 +71,9 @@ type Model struct {
 	// missed holds the change events of open screens not on show, until
 	// they are (deliver, resume).
 	missed map[screen][]domain.Event
+
+	// mailTransport: see Options.MailTransport.
+	mailTransport bool
 }
 
 // New returns the root model; nothing is read before Init's commands run.
@@ -87,9 +93,9 @@ func New(o Options) *Model {
 	st := newStyles(o.Renderer)
 	c := &common{desk: o.Desk, actor: o.Actor, st: st, keys: newKeyMap(), loc: o.Location, demoUsers: o.DemoUsers,
 		orgs: newOrgNames(nil)}
-	m := &Model{c: c, help: st.help(), live: true, missed: map[screen][]domain.Event{}}
+	m := &Model{c: c, help: st.help(), live: true, missed: map[screen][]domain.Event{}, mailTransport: o.MailTransport}
 	m.status.c = c
-	m.tabs = [3]screen{newUsersScreen(c), newOrgsScreen(c), newAuditScreen(c)}
+	m.tabs = [3]screen{newUsersScreen(c), newOrgsScreen(c), newAuditTab(c)}
 	return m
 }
 
@@ -312,6 +318,26 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.push(newOrgScreen(m.c, msg.id))
 	case newUserMsg:
 		return m.push(newCreateUserScreen(m.c))
+	case openOutboxMsg:
+		if _, ok := m.active().(*outboxScreen); ok {
+			return nil
+		}
+		return m.push(newOutboxScreen(m.c, m.mailTransport))
+	case openMessageMsg:
+		if s, ok := m.active().(*messageScreen); ok && s.id == msg.id {
+			return nil
+		}
+		return m.push(newMessageScreen(m.c, msg.id, m.mailTransport))
+	case openTemplatesMsg:
+		if _, ok := m.active().(*templatesScreen); ok {
+			return nil
+		}
+		return m.push(newTemplatesScreen(m.c))
+	case openTemplateMsg:
+		if s, ok := m.active().(*templateScreen); ok && s.name == msg.name {
+			return nil
+		}
+		return m.push(newTemplateScreen(m.c, msg.name))
 	case backMsg:
 		return m.back(msg.force)
 	case showTabMsg:

@@ -35,6 +35,9 @@ type keyMap struct {
 
 	// Welcome.
 	LoadDemo, StartEmpty key.Binding
+
+	// Mail: the outbox and the templates, opened from the audit log.
+	Outbox, Templates, CycleMail, Retry, SwitchPane key.Binding
 }
 
 func newKeyMap() *keyMap {
@@ -97,6 +100,12 @@ func newKeyMap() *keyMap {
 
 		LoadDemo:   b(ks("d"), "d", "load demo data"),
 		StartEmpty: b(ks("e"), "e", "start empty"),
+
+		Outbox:     b(ks("m"), "m", "mail outbox"),
+		Templates:  b(ks("t"), "t", "mail templates"),
+		CycleMail:  b(ks("s"), "s", "state: all/queued/sent/failed/cancelled"),
+		Retry:      b(ks("r"), "r", "retry sending"),
+		SwitchPane: b(ks("tab", "shift+tab"), "tab", "subject/body"),
 	}
 }
 

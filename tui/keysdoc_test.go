@@ -22,7 +22,8 @@ func keysMarkdown() string {
 	c := m.c
 	screens := []screen{
 		newUsersScreen(c), newCreateUserScreen(c), newUserScreen(c, 0),
-		newOrgsScreen(c), newOrgScreen(c, 0), newAuditScreen(c), newWelcomeScreen(c),
+		newOrgsScreen(c), newOrgScreen(c, 0), newAuditTab(c), newOutboxScreen(c, false), newMessageScreen(c, 0, false),
+		newTemplatesScreen(c), newTemplateScreen(c, ""), newWelcomeScreen(c),
 	}
 	var b strings.Builder
 	b.WriteString("| Screen | Key | Does |\n| --- | --- | --- |\n")

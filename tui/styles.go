@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -178,4 +179,29 @@ func (s *styles) input(placeholder string) textinput.Model {
 	ti.Cursor.TextStyle = s.inputText
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	return ti
+}
+
+// textarea returns a multi-line input drawn in the theme (its defaults use
+// the global renderer), without line numbers or prompt, with a steady
+// cursor, for text as long as the domain accepts.
+func (s *styles) textarea(placeholder string) textarea.Model {
+	ta := textarea.New()
+	ta.Prompt = ""
+	ta.ShowLineNumbers = false
+	ta.Placeholder = placeholder
+	ta.CharLimit = 20000
+	ta.MaxHeight = 0
+	n := s.r.NewStyle
+	focused := textarea.Style{
+		Base: n(), CursorLine: n(), CursorLineNumber: s.muted, EndOfBuffer: s.placeholder,
+		LineNumber: s.muted, Placeholder: s.placeholder, Prompt: s.inputPrompt, Text: s.inputText,
+	}
+	blurred := focused
+	blurred.Text = s.value
+	ta.FocusedStyle, ta.BlurredStyle = focused, blurred
+	ta.Cursor.Style = s.cursor
+	ta.Cursor.TextStyle = s.inputText
+	ta.Cursor.SetMode(cursor.CursorStatic)
+	ta.Blur() // points the widget at the styles set above
+	return ta
 }

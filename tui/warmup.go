@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"runtime/debug"
 
 	"helpdesk/domain"
@@ -17,6 +18,12 @@ import (
 // difference only gradually, so for minutes the process would hold twice
 // the memory it uses.
 func WarmUp(desk *domain.Desk) error {
+	// While the index builds, a soft memory limit makes the collector keep
+	// the heap near what is live instead of letting it double: the build's
+	// garbage would otherwise lift the process above its RSS budget for a
+	// few seconds. The previous limit (GOMEMLIMIT, or none) comes back after.
+	prev := debug.SetMemoryLimit(buildMemoryLimit)
+	defer debug.SetMemoryLimit(prev)
 	if err := desk.WarmSuggest(); err != nil {
 		return err
 	}
@@ -25,4 +32,15 @@ func WarmUp(desk *domain.Desk) error {
 	}
 	debug.FreeOSMemory()
 	return nil
+}
+
+// buildMemoryLimit is the soft limit during the index build; a GOMEMLIMIT
+// set lower by the operator wins.
+var buildMemoryLimit = min(200<<20, limitFromEnv())
+
+func limitFromEnv() int64 {
+	if l := debug.SetMemoryLimit(-1); l > 0 && l < math.MaxInt64 {
+		return l
+	}
+	return math.MaxInt64
 }

@@ -62,7 +62,7 @@ func (a *app) runConsole(cmd *cobra.Command) error {
 	// budget. A failure shows up again, in words, on the first suggestion.
 	go func() { _ = tui.WarmUp(s.desk) }()
 
-	m := tui.New(tui.Options{Desk: s.desk, Actor: actor, Renderer: lipgloss.DefaultRenderer()})
+	m := tui.New(tui.Options{Desk: s.desk, Actor: actor, Renderer: lipgloss.DefaultRenderer(), MailTransport: !demoData && a.mailConfigured()})
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithInput(a.in), tea.WithOutput(a.out))
 

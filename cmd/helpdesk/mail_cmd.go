@@ -477,6 +477,12 @@ func testMessage(to string, mc domain.MailConfig, now time.Time) (domain.OutboxM
 // With no SMTP host configured it runs nothing (mail stays queued) and
 // returns a no-op stop. stop cancels the worker and waits for it, so a
 // message being sent is finished first.
+// mailConfigured reports whether SMTP is set up for this process.
+func (a *app) mailConfigured() bool {
+	cfg, err := a.smtpConfig()
+	return err == nil && cfg != nil
+}
+
 func (a *app) startMailWorker(desk *domain.Desk, onResult func(mailer.Result), onError func(error)) (stop func(), err error) {
 	cfg, err := a.smtpConfig()
 	if err != nil || cfg == nil {

@@ -145,6 +145,9 @@ type server struct {
 	closing  bool
 	sessions map[ssh.Session]*sessionState
 	active   sync.WaitGroup
+	// mailTransport: SMTP is configured, so the outbox screen shows queued
+	// mail as waiting for the worker, not as "no transport".
+	mailTransport bool
 }
 
 func (a *app) newServer(s *session, cfg serveConfig) (*server, *ssh.Server, error) {
@@ -156,7 +159,8 @@ func (a *app) newServer(s *session, cfg serveConfig) (*server, *ssh.Server, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	srv := &server{shared: s, log: log.New(a.err, "", log.LstdFlags), cfg: cfg, sessions: map[ssh.Session]*sessionState{}}
+	srv := &server{shared: s, log: log.New(a.err, "", log.LstdFlags), cfg: cfg, sessions: map[ssh.Session]*sessionState{},
+		mailTransport: a.mailConfigured()}
 	sshSrv, err := wish.NewServer(
 		func(s *ssh.Server) error { s.AddHostKey(signer); return nil },
 		// Public keys only: with no password or keyboard-interactive

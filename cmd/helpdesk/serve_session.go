@@ -103,7 +103,7 @@ func (srv *server) consoleProgram(s ssh.Session) *tea.Program {
 	in.setDeadline(time.Now().Add(termQueryWait))
 	renderer := bm.MakeRenderer(sessionWithInput{Session: s, in: in})
 	in.setDeadline(time.Time{})
-	m := tui.New(tui.Options{Desk: srv.shared.desk, Actor: st.agent.Actor(), Renderer: renderer, Location: sessionZone(s)})
+	m := tui.New(tui.Options{Desk: srv.shared.desk, Actor: st.agent.Actor(), Renderer: renderer, Location: sessionZone(s), MailTransport: srv.mailTransport})
 	// MakeOptions' input is replaced by sessionInput, which holds what the
 	// terminal query left unread. No signal handler: SIGINT and SIGTERM
 	// belong to the server, which closes every console in order. 120 frames

@@ -1,0 +1,388 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"helpdesk/domain"
+)
+
+// outboxPage is how many messages one read of the outbox returns.
+const outboxPage = 200
+
+// Messages screens send to the root to open the mail screens.
+type (
+	openOutboxMsg    struct{}
+	openMessageMsg   struct{ id domain.ID }
+	openTemplatesMsg struct{}
+	openTemplateMsg  struct{ name string }
+)
+
+type (
+	outboxPageMsg struct {
+		req   uint64
+		msgs  []domain.OutboxMessage
+		more  bool
+		reset bool
+		err   error
+	}
+	// messageRetriedMsg is the outcome of a retry, heard by every open
+	// screen: the list and the message both show the new state.
+	messageRetriedMsg struct {
+		msg domain.OutboxMessage
+		err error
+	}
+)
+
+// auditTab is the audit log section with the keys that open the mail
+// screens (the outbox and the templates), which the tab bar has no room
+// for at 80 columns.
+type auditTab struct{ *auditScreen }
+
+func newAuditTab(c *common) *auditTab { return &auditTab{newAuditScreen(c)} }
+
+func (a *auditTab) Update(msg tea.Msg) tea.Cmd {
+	if km, ok := msg.(tea.KeyMsg); ok && !a.typing {
+		k := a.c.keys
+		switch {
+		case key.Matches(km, k.Outbox):
+			return a.c.post(openOutboxMsg{})
+		case key.Matches(km, k.Templates):
+			return a.c.post(openTemplatesMsg{})
+		}
+	}
+	return a.auditScreen.Update(msg)
+}
+
+func (a *auditTab) FullHelp() [][]key.Binding {
+	k := a.c.keys
+	return append(a.auditScreen.FullHelp(), []key.Binding{k.Outbox, k.Templates})
+}
+
+// mailFilters are the states the filter key cycles through; "" is all.
+var mailFilters = append([]domain.MailState{""}, domain.MailStates...)
+
+// noTransport is what a queued message says on a desk that sends no mail.
+const noTransport = "not sent: no transport"
+
+// mailNote is the last-error cell of a message: on a desk without a mail
+// transport a queued message will not leave, and says so.
+func mailNote(m domain.OutboxMessage, transport bool) string {
+	if m.State == domain.MailQueued && !transport {
+		return noTransport
+	}
+	return sanitizeLine(m.LastError)
+}
+
+// retryable reports whether RetryMessage would take the message.
+func retryable(m domain.OutboxMessage) bool {
+	return m.State == domain.MailFailed || m.State == domain.MailCancelled
+}
+
+// askRetry asks before queueing a message again; the retry runs in a
+// command and its outcome reaches every screen.
+func askRetry(c *common, m domain.OutboxMessage) tea.Cmd {
+	if cmd := c.refuse(domain.PermUsersWrite); cmd != nil {
+		return cmd
+	}
+	if !retryable(m) {
+		return status(statusInfo, "Message "+itoa(int(m.ID))+" is "+string(m.State)+"; only a failed or cancelled message can be retried.")
+	}
+	desk, actor, id := c.desk, c.actor, m.ID
+	return c.post(askMsg{
+		title:    "Retry message " + itoa(int(m.ID)) + " to " + sanitizeLine(m.To) + "?",
+		body:     "It is queued again and sent as soon as the mail worker can. It was " + string(m.State) + ".",
+		yesLabel: "Retry",
+		yes: func() tea.Msg {
+			out, err := desk.RetryMessage(actor, id)
+			return messageRetriedMsg{msg: out, err: err}
+		},
+	})
+}
+
+// retried puts the outcome of a retry on the status line (one screen says
+// it, so the root hears it once).
+func retried(msg messageRetriedMsg) tea.Cmd {
+	if msg.err != nil {
+		return errStatus("Not retried: ", msg.err)
+	}
+	return status(statusOK, "Message "+itoa(int(msg.msg.ID))+" to "+sanitizeLine(msg.msg.To)+" is queued again.")
+}
+
+// outboxScreen lists outbox messages newest first, a page at a time as the
+// agent scrolls, optionally in one state.
+type outboxScreen struct {
+	c         *common
+	transport bool
+
+	msgs    []domain.OutboxMessage
+	more    bool
+	req     uint64
+	loading bool
+	err     error
+	filter  int // index in mailFilters
+
+	cursor, top int
+	w, h        int
+}
+
+func newOutboxScreen(c *common, transport bool) *outboxScreen {
+	return &outboxScreen{c: c, transport: transport}
+}
+
+func (s *outboxScreen) Title() string   { return "Outbox" }
+func (s *outboxScreen) Init() tea.Cmd   { return s.load(true) }
+func (s *outboxScreen) Capturing() bool { return false }
+func (s *outboxScreen) Dirty() bool     { return false }
+
+func (s *outboxScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.follow()
+}
+
+func (s *outboxScreen) state() domain.MailState { return mailFilters[s.filter] }
+
+// load reads the first page (reset) or the page after the last message.
+func (s *outboxScreen) load(reset bool) tea.Cmd {
+	s.req = s.c.nextReq()
+	s.loading = true
+	req, desk, state := s.req, s.c.desk, s.state()
+	var before domain.ID
+	limit := outboxPage
+	if !reset && len(s.msgs) > 0 {
+		before = s.msgs[len(s.msgs)-1].ID
+	}
+	if reset && len(s.msgs) > outboxPage {
+		limit = len(s.msgs) // a refresh keeps what the agent scrolled through
+	}
+	return func() tea.Msg {
+		ms, err := desk.Outbox(state, before, limit)
+		return outboxPageMsg{req: req, msgs: ms, more: len(ms) == limit, reset: reset, err: err}
+	}
+}
+
+// outboxDetailLines is the pane under the list that shows the selected
+// message's recipient and last error in full.
+const outboxDetailLines = 2
+
+func (s *outboxScreen) rowsShown() int { return max(s.h-4-outboxDetailLines, 1) }
+
+func (s *outboxScreen) follow() {
+	s.cursor = max(0, min(s.cursor, len(s.msgs)-1))
+	n := s.rowsShown()
+	if s.cursor < s.top {
+		s.top = s.cursor
+	}
+	if s.cursor >= s.top+n {
+		s.top = s.cursor - n + 1
+	}
+	s.top = max(0, min(s.top, len(s.msgs)-n))
+}
+
+func (s *outboxScreen) move(d int) tea.Cmd {
+	s.cursor += d
+	s.follow()
+	if s.more && !s.loading && s.cursor+s.rowsShown() >= len(s.msgs) {
+		return s.load(false)
+	}
+	return nil
+}
+
+func (s *outboxScreen) selected() (domain.OutboxMessage, bool) {
+	if s.cursor < len(s.msgs) {
+		return s.msgs[s.cursor], true
+	}
+	return domain.OutboxMessage{}, false
+}
+
+func (s *outboxScreen) Update(msg tea.Msg) tea.Cmd {
+	k := s.c.keys
+	switch msg := msg.(type) {
+	case outboxPageMsg:
+		if msg.req != s.req {
+			return nil
+		}
+		s.loading, s.err = false, msg.err
+		if msg.err != nil {
+			return nil
+		}
+		if msg.reset {
+			s.msgs = msg.msgs
+		} else {
+			s.msgs = append(s.msgs, msg.msgs...)
+		}
+		s.more = msg.more
+		s.follow()
+		return nil
+	case deskEventsMsg:
+		// Mail events, and users created (with their mail) or changed.
+		return s.load(true)
+	case messageRetriedMsg:
+		return tea.Batch(retried(msg), s.load(true))
+	case tea.MouseMsg:
+		if msg.Action == tea.MouseActionPress {
+			switch msg.Button {
+			case tea.MouseButtonWheelUp:
+				return s.move(-3)
+			case tea.MouseButtonWheelDown:
+				return s.move(3)
+			}
+		}
+	case tea.KeyMsg:
+		m, ok := s.selected()
+		switch {
+		case key.Matches(msg, k.CycleMail):
+			s.filter = (s.filter + 1) % len(mailFilters)
+			s.msgs, s.cursor, s.top, s.more = nil, 0, 0, false
+			return s.load(true)
+		case key.Matches(msg, k.Open) && ok:
+			return s.c.post(openMessageMsg{id: m.ID})
+		case key.Matches(msg, k.Retry) && ok:
+			return askRetry(s.c, m)
+		case key.Matches(msg, k.Up):
+			return s.move(-1)
+		case key.Matches(msg, k.Down):
+			return s.move(1)
+		case key.Matches(msg, k.PageUp):
+			return s.move(-s.rowsShown())
+		case key.Matches(msg, k.PageDown):
+			return s.move(s.rowsShown())
+		case key.Matches(msg, k.Home):
+			return s.move(-len(s.msgs))
+		case key.Matches(msg, k.End):
+			return s.move(len(s.msgs))
+		}
+	}
+	return nil
+}
+
+// outboxCols are the widths of the recipient and subject columns; the
+// last error gets what is left.
+func outboxCols(w int) (to, subject int) {
+	return min(32, max(14, w/4)), min(40, max(14, w/4))
+}
+
+func (s *outboxScreen) View() string {
+	st := s.c.st
+	var b strings.Builder
+	left := " " + st.title.Render("Outbox") + st.muted.Render(" newest first")
+	var states []string
+	for i, f := range mailFilters {
+		name := string(f)
+		if f == "" {
+			name = "all"
+		}
+		if i == s.filter {
+			states = append(states, st.tabActive.Render("["+name+"]"))
+		} else {
+			states = append(states, st.muted.Render(name))
+		}
+	}
+	right := st.label.Render("s ") + strings.Join(states, " ")
+	b.WriteString(joinRight(left, right+" ", s.w) + "\n\n")
+	tw, sw := outboxCols(s.w)
+	b.WriteString(st.colHead.Render("  " + fit("STATE", 9) + "  " + fit("TO", tw) + "  " + fit("SUBJECT", sw) + "  " + fitLeft("TRIES", 5) + "  LAST ERROR"))
+	switch {
+	case s.err != nil:
+		b.WriteString("\n  " + st.errText.Render(cut(sanitizeLine(s.err.Error()), s.w-4)))
+		return b.String()
+	case len(s.msgs) == 0 && s.loading:
+		b.WriteString("\n  " + st.muted.Render("Loading…"))
+		return b.String()
+	case len(s.msgs) == 0 && s.filter != 0:
+		b.WriteString("\n  " + st.muted.Render("No "+string(s.state())+" messages. s shows another state."))
+		return b.String()
+	case len(s.msgs) == 0:
+		b.WriteString("\n  " + st.muted.Render("No mail yet: creating a user queues one."))
+		return b.String()
+	}
+	for i := s.top; i < len(s.msgs) && i < s.top+s.rowsShown(); i++ {
+		b.WriteString("\n" + s.line(s.msgs[i], i == s.cursor))
+	}
+	for i := len(s.msgs) - s.top; i < s.rowsShown(); i++ {
+		b.WriteByte('\n')
+	}
+	pos := "  " + thousands(s.cursor+1) + " of " + thousands(len(s.msgs))
+	if s.more {
+		pos += "+"
+	}
+	b.WriteString("\n" + st.muted.Render(pos))
+	if m, ok := s.selected(); ok {
+		b.WriteString("\n" + s.detail(m))
+	}
+	return b.String()
+}
+
+// detail is the selected message on two lines: whom to and what, then
+// where it is in its delivery with the last error in full.
+func (s *outboxScreen) detail(m domain.OutboxMessage) string {
+	st := s.c.st
+	to := sanitizeLine(m.To)
+	if m.ToName != "" {
+		to = sanitizeLine(m.ToName) + " <" + to + ">"
+	}
+	head := st.title.Render(cut(" "+string(m.Event)+" mail to "+to, s.w))
+	var when string
+	switch m.State {
+	case domain.MailSent:
+		when = "sent " + s.c.when(m.SentAt)
+	case domain.MailQueued:
+		when = "queued " + s.c.when(m.CreatedAt)
+	default:
+		when = string(m.State) + " " + s.c.when(m.UpdatedAt)
+	}
+	line := when + " · " + plural(m.Attempts, "attempt")
+	if note := mailNote(m, s.transport); note != "" {
+		line += " · " + note
+	}
+	style := st.value
+	if m.State == domain.MailFailed {
+		style = st.errText
+	}
+	return head + "\n   " + style.Render(cut(line, s.w-3))
+}
+
+// line is one message on one row.
+func (s *outboxScreen) line(m domain.OutboxMessage, sel bool) string {
+	st := s.c.st
+	tw, sw := outboxCols(s.w)
+	marker := "  "
+	if sel {
+		marker = "› "
+	}
+	line := marker + fit(string(m.State), 9) + "  " + fit(sanitizeLine(m.To), tw) + "  " + fit(sanitizeLine(m.Subject), sw) +
+		"  " + fitLeft(itoa(m.Attempts), 5) + "  "
+	note := cut(mailNote(m, s.transport), s.w-width(line))
+	switch {
+	case sel:
+		return st.rowSel.Render(line + note)
+	case m.State == domain.MailFailed:
+		return st.value.Render(line) + st.errText.Render(note)
+	case m.State == domain.MailCancelled:
+		return st.muted.Render(line + note)
+	}
+	return st.value.Render(line) + st.warnText.Render(note)
+}
+
+func (s *outboxScreen) ShortHelp() []key.Binding {
+	k := s.c.keys
+	return []key.Binding{k.Open, k.CycleMail, s.c.gate(k.Retry, domain.PermUsersWrite)}
+}
+
+func (s *outboxScreen) FullHelp() [][]key.Binding {
+	k := s.c.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+		{k.Open, k.CycleMail, s.c.gate(k.Retry, domain.PermUsersWrite)},
+	}
+}
+
+// plural is "1 attempt", "2 attempts".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return itoa(n) + " " + word + "s"
+}
