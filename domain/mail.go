@@ -15,6 +15,9 @@ const (
 	EventVerify  MailEvent = "verify"  // account created: confirm the address and set a password
 	EventWelcome MailEvent = "welcome" // account created: a greeting, no link
 	EventReset   MailEvent = "reset"   // set a new password
+	// EventReply is an agent's public reply in a conversation. It has no
+	// template (the agent wrote it), so it is not in MailEvents.
+	EventReply MailEvent = "reply"
 )
 
 // MailEvents lists the events in the order screens show them.
@@ -226,6 +229,11 @@ type OutboxMessage struct {
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	SentAt    time.Time `json:"sent_at,omitzero"`
+
+	// InReplyTo and References thread a conversation's reply mail: the
+	// Message-ID it answers and the chain from the thread's root.
+	InReplyTo  string   `json:"in_reply_to,omitempty"`
+	References []string `json:"references,omitempty"`
 }
 
 func (m OutboxMessage) String() string {

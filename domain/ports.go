@@ -76,6 +76,27 @@ type Tx interface {
 	Agents() iter.Seq2[Agent, error]
 	AgentIDByKey(fingerprint string) (ID, error)
 
+	// NextConversationID reserves the id of a conversation about to be
+	// created, so its thread's Message-ID can name it.
+	NextConversationID() (ID, error)
+	Conversation(id ID) (Conversation, error)
+	// PutConversation writes a conversation (without its messages) and
+	// keeps the requester and status indexes in step. A zero id gets the
+	// next one.
+	PutConversation(c *Conversation) error
+	// PutConvMessage writes one message under its conversation and Seq.
+	PutConvMessage(m *ConvMessage) error
+	// ConvMessages yields a conversation's messages, oldest first.
+	ConvMessages(conv ID) iter.Seq2[ConvMessage, error]
+	// ConvIDs yields conversation ids newest first, below before (0: all).
+	ConvIDs(before ID) iter.Seq[ID]
+	// ConvIDsByStatus yields the ids of the conversations in a status,
+	// newest first, below before (0: all), from the status index.
+	ConvIDsByStatus(s ConvStatus, before ID) iter.Seq[ID]
+	// ConvIDsByRequester yields the ids of a user's conversations, newest
+	// first, below before (0: all), from the requester index.
+	ConvIDsByRequester(user ID, before ID) iter.Seq[ID]
+
 	// The import fast path. BulkBegin marks an import in progress;
 	// BulkAppendUsers writes records and their member entries (ids assigned
 	// in order) but not the email index; BulkIndex writes the email index

@@ -168,6 +168,24 @@ func (s *SMTP) build(m domain.OutboxMessage, now time.Time) (*mail.Msg, error) {
 	} else {
 		return nil, Permanent(fmt.Errorf("message %d has no Message-ID", m.ID))
 	}
+	// A conversation's reply names the message it answers and the thread's
+	// chain, so mail clients keep the thread together. Message-IDs are ours
+	// (domain builds them), set through go-mail's encoding setter like
+	// every other header.
+	if id := strings.TrimSpace(m.InReplyTo); id != "" {
+		msg.SetGenHeader(mail.HeaderInReplyTo, id)
+	}
+	var refs []string
+	for _, r := range m.References {
+		if r = strings.TrimSpace(r); r != "" {
+			refs = append(refs, r)
+		}
+	}
+	if len(refs) > 0 {
+		// One value: go-mail joins several with commas, and References is
+		// a space-separated list (RFC 5322 3.6.4).
+		msg.SetGenHeader(mail.HeaderReferences, strings.Join(refs, " "))
+	}
 	// The Date is when the message was queued (RFC 5322: when it was ready
 	// to enter the mail system), which also keeps a resend identical.
 	date := m.CreatedAt

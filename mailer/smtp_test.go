@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	netmail "net/mail"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -217,5 +219,78 @@ func testMessage(to, name, subject, text string) domain.OutboxMessage {
 	return domain.OutboxMessage{
 		ID: 99, MessageID: "<helpdesk.99.0123456789abcdef@desk.example.com>", To: to, ToName: name,
 		Subject: subject, Text: text, CreatedAt: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC),
+	}
+}
+
+// A conversation's reply mail reaches the peer threaded: the first mail
+// carries the thread root as its Message-ID, each reply In-Reply-To the
+// previous mail and References the chain from the root, with "Re:" once.
+func TestConversationRepliesAreThreaded(t *testing.T) {
+	p := mailertest.Start(t, mailertest.Options{})
+	d, c := newDesk(t)
+	u, err := d.CreateUser(agent, domain.UserInput{Email: "ann.lee@acme.example", Name: "Ann Lee", Mail: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv, _, err := d.NewConversation(agent, domain.ConvInput{RequesterID: u.ID, Subject: "Printer on fire", Body: "We are on it."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{"Try turning it off.", "Did it work?"} {
+		if _, err := d.Reply(agent, conv.ID, body, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := d.Reply(agent, conv.ID, "internal: check the warranty", true); err != nil {
+		t.Fatal(err)
+	}
+	w := &mailer.Worker{Outbox: d, Transport: smtpTo(t, p, mailer.TLSNone, "", ""), Now: c.Now}
+	if n, err := w.DeliverDue(context.Background()); n != 3 || err != nil {
+		t.Fatalf("DeliverDue: %d, %v (want the three public messages, not the note)", n, err)
+	}
+	got := []mailertest.Received{p.Next(t), p.Next(t), p.Next(t)}
+	h0, h1, h2 := got[0].Header, got[1].Header, got[2].Header
+	root := conv.ThreadID
+	if h0.Get("Message-Id") != root || h0.Get("Subject") != "Printer on fire" || h0.Get("In-Reply-To") != "" {
+		t.Errorf("first mail: Message-ID %q (root %q), Subject %q, In-Reply-To %q", h0.Get("Message-Id"), root, h0.Get("Subject"), h0.Get("In-Reply-To"))
+	}
+	if h1.Get("Subject") != "Re: Printer on fire" || h1.Get("In-Reply-To") != root || h1.Get("References") != root {
+		t.Errorf("first reply: Subject %q, In-Reply-To %q, References %q", h1.Get("Subject"), h1.Get("In-Reply-To"), h1.Get("References"))
+	}
+	id1 := h1.Get("Message-Id")
+	if id1 == "" || id1 == root {
+		t.Errorf("first reply's Message-ID %q", id1)
+	}
+	if h2.Get("Subject") != "Re: Printer on fire" || h2.Get("In-Reply-To") != id1 || h2.Get("References") != root+" "+id1 {
+		t.Errorf("second reply: Subject %q, In-Reply-To %q, References %q", h2.Get("Subject"), h2.Get("In-Reply-To"), h2.Get("References"))
+	}
+	if got[2].Text != "Did it work?" {
+		t.Errorf("second reply text %q", got[2].Text)
+	}
+	for _, r := range got {
+		if strings.Contains(string(r.Data), "warranty") {
+			t.Error("an internal note was mailed")
+		}
+	}
+}
+
+// A long References chain is folded by go-mail and still parses whole.
+func TestLongReferencesStayOneHeader(t *testing.T) {
+	p := mailertest.Start(t, mailertest.Options{})
+	s := smtpTo(t, p, mailer.TLSNone, "", "")
+	m := testMessage("ann@acme.example", "Ann", "Re: Hi", "Hello")
+	for i := range 10 {
+		m.References = append(m.References, fmt.Sprintf("<helpdesk.%d.0123456789abcdef@desk.example.com>", i+1))
+	}
+	m.InReplyTo = m.References[9]
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	h := p.Next(t).Header
+	if got := strings.Fields(h.Get("References")); !slices.Equal(got, m.References) {
+		t.Errorf("References %q", h.Get("References"))
+	}
+	if h.Get("In-Reply-To") != m.InReplyTo {
+		t.Errorf("In-Reply-To %q", h.Get("In-Reply-To"))
 	}
 }

@@ -26,7 +26,7 @@ func (db *DB) Check() ([]Problem, error) {
 		for err := range btx.Check() {
 			report("bbolt: %v", err)
 		}
-		for _, name := range [][]byte{bucketMeta, bucketUsers, bucketUsersByEmail, bucketOrgs, bucketOrgsByName, bucketOrgDomains, bucketOrgMembers, bucketAudit, bucketAuditBySubject, bucketTemplates, bucketOutbox, bucketOutboxQueue, bucketTokens, bucketAgents, bucketAgentKeys} {
+		for _, name := range [][]byte{bucketMeta, bucketUsers, bucketUsersByEmail, bucketOrgs, bucketOrgsByName, bucketOrgDomains, bucketOrgMembers, bucketAudit, bucketAuditBySubject, bucketTemplates, bucketOutbox, bucketOutboxQueue, bucketTokens, bucketAgents, bucketAgentKeys, bucketConversations, bucketConvMessages, bucketConvByRequester, bucketConvByStatus} {
 			if btx.Bucket(name) == nil {
 				report("bucket %s is missing", name)
 				return nil
@@ -41,6 +41,7 @@ func (db *DB) Check() ([]Problem, error) {
 		checkAudit(t, report)
 		checkOutbox(t, report)
 		checkAgents(t, report)
+		checkConversations(t, report)
 		return nil
 	})
 	return out, err

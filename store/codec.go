@@ -24,6 +24,11 @@ var (
 	bucketAgents         = []byte("agents")
 	bucketAgentKeys      = []byte("agent_keys")
 
+	bucketConversations   = []byte("conversations")
+	bucketConvMessages    = []byte("conv_messages")
+	bucketConvByRequester = []byte("conv_by_requester")
+	bucketConvByStatus    = []byte("conv_by_status")
+
 	keySchema = []byte("schema")
 	keyImport = []byte("import")
 )
@@ -64,6 +69,9 @@ func subjectKey(kind string, subject, entry domain.ID) []byte {
 func subjectByte(kind string) byte {
 	if kind == domain.SubjectOrg {
 		return 'o'
+	}
+	if kind == domain.SubjectConv {
+		return 'c'
 	}
 	return 'u'
 }

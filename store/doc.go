@@ -23,7 +23,7 @@
 //	audit                 (sequence: last entry id)
 //	  <entry id>          -> JSON domain.AuditEntry
 //	audit_by_subject
-//	  <kind byte><subject id><entry id> -> empty   kind: 'u' user, 'o' organization
+//	  <kind byte><subject id><entry id> -> empty   kind: 'u' user, 'o' organization, 'c' conversation
 //	templates
 //	  <name>              -> JSON domain.Template   (agents' edits; shipped defaults live in code)
 //	outbox                (sequence: last message id)
@@ -36,6 +36,15 @@
 //	  <agent id>          -> JSON domain.Agent
 //	agent_keys
 //	  <key fingerprint>   -> <agent id>         "SHA256:..." of an SSH public key
+//	conversations         (sequence: last conversation id)
+//	  <conversation id>   -> JSON domain.Conversation   (without its messages)
+//	conv_messages
+//	  <conversation id><seq> -> JSON domain.ConvMessage  seq: 1, 2, ... in the thread
+//	conv_by_requester
+//	  <user id><conversation id> -> empty
+//	conv_by_status
+//	  <status byte><conversation id> -> empty   status byte: 1 open, 2 pending,
+//	                                            3 resolved, 4 closed (open first)
 //
 // meta also holds "settings" -> JSON domain.Settings.
 //

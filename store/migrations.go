@@ -43,6 +43,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{4, "add the conversation buckets: conversations, conv_messages, conv_by_requester, conv_by_status", func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketConversations, bucketConvMessages, bucketConvByRequester, bucketConvByStatus} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersion is the version this build writes.

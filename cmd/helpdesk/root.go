@@ -37,6 +37,7 @@ $HELPDESK_DB, else $XDG_DATA_HOME/helpdesk/helpdesk.db (~/.local/share/...).`,
 		a.templateCommand(),
 		a.mailCommand(root),
 		a.serveCommand(), a.whoamiCommand(),
+		a.convCommand(),
 	)
 	return root
 }
