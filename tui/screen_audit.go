@@ -49,8 +49,8 @@ type auditScreen struct {
 	typing    bool
 	filterReq uint64
 
-	cursor, top int
-	w, h        int
+	scroller
+	w, h int
 }
 
 func newAuditScreen(c *common) *auditScreen {
@@ -93,23 +93,13 @@ const detailLines = 3
 
 func (s *auditScreen) rowsShown() int { return max(s.h-5-detailLines, 1) }
 
-func (s *auditScreen) follow() {
-	s.cursor = max(0, min(s.cursor, len(s.entries)-1))
-	n := s.rowsShown()
-	if s.cursor < s.top {
-		s.top = s.cursor
-	}
-	if s.cursor >= s.top+n {
-		s.top = s.cursor - n + 1
-	}
-	s.top = max(0, min(s.top, len(s.entries)-n))
-}
+func (s *auditScreen) follow() { s.scroller.follow(len(s.entries), s.rowsShown()) }
 
 // move moves the cursor and reads the next page when it nears the end.
 func (s *auditScreen) move(d int) tea.Cmd {
 	s.cursor += d
 	s.follow()
-	if s.more && !s.loading && s.cursor+s.rowsShown() >= len(s.entries) {
+	if s.more && !s.loading && s.nearEnd(len(s.entries), s.rowsShown()) {
 		return s.load(false)
 	}
 	return nil

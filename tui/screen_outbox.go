@@ -124,8 +124,8 @@ type outboxScreen struct {
 	err     error
 	filter  int // index in mailFilters
 
-	cursor, top int
-	w, h        int
+	scroller
+	w, h int
 }
 
 func newOutboxScreen(c *common, transport bool) *outboxScreen {
@@ -169,22 +169,12 @@ const outboxDetailLines = 2
 
 func (s *outboxScreen) rowsShown() int { return max(s.h-4-outboxDetailLines, 1) }
 
-func (s *outboxScreen) follow() {
-	s.cursor = max(0, min(s.cursor, len(s.msgs)-1))
-	n := s.rowsShown()
-	if s.cursor < s.top {
-		s.top = s.cursor
-	}
-	if s.cursor >= s.top+n {
-		s.top = s.cursor - n + 1
-	}
-	s.top = max(0, min(s.top, len(s.msgs)-n))
-}
+func (s *outboxScreen) follow() { s.scroller.follow(len(s.msgs), s.rowsShown()) }
 
 func (s *outboxScreen) move(d int) tea.Cmd {
 	s.cursor += d
 	s.follow()
-	if s.more && !s.loading && s.cursor+s.rowsShown() >= len(s.msgs) {
+	if s.more && !s.loading && s.nearEnd(len(s.msgs), s.rowsShown()) {
 		return s.load(false)
 	}
 	return nil
