@@ -8,7 +8,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -116,20 +115,6 @@ func convTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// convCell keeps a table cell on one line and free of control characters.
-func convCell(s string, limit int) string {
-	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)), " ")
-	if limit > 0 && len([]rune(s)) > limit {
-		s = string([]rune(s)[:limit-1]) + "…"
-	}
-	return s
-}
-
 func parseConvID(s string) (domain.ID, error) {
 	id, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
 	if err != nil || id == 0 {
@@ -186,7 +171,7 @@ func (a *app) convNewCommand() *cobra.Command {
 					return fmt.Errorf("cannot start the conversation: %w", err)
 				}
 				to := newConvNames(s.desk).user(c.RequesterID)
-				printf(cmd, "Created conversation %d with %s: %s\n%s\n", c.ID, to, convCell(c.Subject, 0), mailSentence(m, to))
+				printf(cmd, "Created conversation %d with %s: %s\n%s\n", c.ID, to, oneLine(c.Subject, 0), mailSentence(m, to))
 				return nil
 			})
 		},
@@ -264,8 +249,8 @@ func listConvs(cmd *cobra.Command, d *domain.Desk, f domain.ConvFilter, asJSON b
 				w.WriteString("\n  ")
 				w.Write(b)
 			} else {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Status, convCell(j.Requester, 40), convCell(j.Organization, 30),
-					convCell(j.Assignee, 30), convCell(c.Subject, 60), j.UpdatedAt)
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Status, oneLine(j.Requester, 40), oneLine(j.Organization, 30),
+					oneLine(j.Assignee, 30), oneLine(c.Subject, 60), j.UpdatedAt)
 			}
 			n++
 		}
@@ -322,10 +307,10 @@ func (a *app) convShowCommand() *cobra.Command {
 					assignee = "(none)"
 				}
 				for _, row := range [][2]string{
-					{"id", fmt.Sprint(c.ID)}, {"subject", convCell(c.Subject, 0)}, {"requester", j.Requester},
+					{"id", fmt.Sprint(c.ID)}, {"subject", oneLine(c.Subject, 0)}, {"requester", j.Requester},
 					{"organization", j.Organization}, {"status", j.Status}, {"assignee", assignee},
 					{"tags", strings.Join(j.Tags, ", ")}, {"created", j.CreatedAt},
-					{"updated", j.UpdatedAt + " by " + convCell(c.UpdatedBy, 0)}, {"version", fmt.Sprint(c.Version)},
+					{"updated", j.UpdatedAt + " by " + oneLine(c.UpdatedBy, 0)}, {"version", fmt.Sprint(c.Version)},
 				} {
 					fmt.Fprintf(tw, "%s:\t%s\n", row[0], row[1])
 				}
@@ -340,7 +325,7 @@ func (a *app) convShowCommand() *cobra.Command {
 					case !m.Mailed():
 						mail = "not mailed: " + m.NotMailed
 					}
-					fmt.Fprintf(w, "\n--- #%d %s by %s, %s (%s)\n", m.Seq, m.Kind, convCell(m.Author, 0), convTime(m.CreatedAt), mail)
+					fmt.Fprintf(w, "\n--- #%d %s by %s, %s (%s)\n", m.Seq, m.Kind, oneLine(m.Author, 0), convTime(m.CreatedAt), mail)
 					w.WriteString(strings.ReplaceAll(m.Body, "\t", "    "))
 					w.WriteString("\n")
 				}

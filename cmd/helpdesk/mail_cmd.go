@@ -15,7 +15,6 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -84,20 +83,6 @@ func maskedText(m domain.OutboxMessage) string {
 	return strings.ReplaceAll(m.Text, m.Link, hiddenLink)
 }
 
-// oneLine keeps a table cell on one line and free of terminal control
-// sequences, whatever a name or an SMTP server's reply holds.
-func oneLine(s string, limit int) string {
-	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)), " ")
-	if limit > 0 && len([]rune(s)) > limit {
-		s = string([]rune(s)[:limit-1]) + "…"
-	}
-	return s
-}
 
 // hasTransport tells whether this command line configures SMTP; without
 // it, queued mail is shown as not sent for that reason.

@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"io"
+	"strings"
 	"time"
+	"unicode"
 
 	"helpdesk/domain"
 )
@@ -79,4 +81,19 @@ func (c *orgNames) name(id domain.ID) string {
 		c.names[id] = n
 	}
 	return n
+}
+
+// oneLine keeps a table cell on one line and free of terminal control
+// sequences, whatever a name or an SMTP server's reply holds.
+func oneLine(s string, limit int) string {
+	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)), " ")
+	if limit > 0 && len([]rune(s)) > limit {
+		s = string([]rune(s)[:limit-1]) + "…"
+	}
+	return s
 }
