@@ -338,6 +338,21 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return m.push(newTemplateScreen(m.c, msg.name))
+	case openInboxMsg:
+		if s, ok := m.active().(*inboxScreen); ok && s.requester == msg.requester {
+			return nil
+		}
+		return m.push(newInboxScreen(m.c, msg.requester, msg.who))
+	case openConvMsg:
+		if msg.replace && len(m.stack) > 0 {
+			m.stack = m.stack[:len(m.stack)-1]
+		}
+		if s, ok := m.active().(*convScreen); ok && s.id == msg.id {
+			return nil
+		}
+		return m.push(newConvScreen(m.c, msg.id))
+	case newConvMsg:
+		return m.push(newCreateConvScreen(m.c, msg.userID, msg.who))
 	case backMsg:
 		return m.back(msg.force)
 	case showTabMsg:
@@ -398,6 +413,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.showTab(tabOrgs, false)
 	case key.Matches(msg, k.TabAudit):
 		return m.showTab(tabAudit, false)
+	case key.Matches(msg, k.Inbox):
+		return m.update(openInboxMsg{})
 	case key.Matches(msg, k.Back) && len(m.stack) > 0:
 		return m.back(false)
 	}

@@ -38,6 +38,11 @@ type keyMap struct {
 
 	// Mail: the outbox and the templates, opened from the audit log.
 	Outbox, Templates, CycleMail, Retry, SwitchPane key.Binding
+
+	// Conversations: the inbox, a thread, and from a user's screen.
+	Inbox, CycleConv, CycleAssignee                  key.Binding
+	Reply, Note, Send, ConvStatus, Assign, UserConvs key.Binding
+	NewConv, OpenRequester                           key.Binding
 }
 
 func newKeyMap() *keyMap {
@@ -106,10 +111,22 @@ func newKeyMap() *keyMap {
 		CycleMail:  b(ks("s"), "s", "state: all/queued/sent/failed/cancelled"),
 		Retry:      b(ks("r"), "r", "retry sending"),
 		SwitchPane: b(ks("tab", "shift+tab"), "tab", "subject/body"),
+
+		Inbox:         b(ks("i"), "i", "conversations inbox"),
+		CycleConv:     b(ks("s"), "s", "status: open/pending/resolved/closed/all"),
+		CycleAssignee: b(ks("a"), "a", "assignee: all/me/unassigned"),
+		Reply:         b(ks("r"), "r", "reply (mailed to the requester)"),
+		Note:          b(ks("n"), "n", "internal note (never mailed)"),
+		Send:          b(ks("ctrl+s"), "ctrl+s", "send"),
+		ConvStatus:    b(ks("s"), "s", "change status"),
+		Assign:        b(ks("a"), "a", "assign: me/agent/unassign"),
+		UserConvs:     b(ks("c"), "c", "this user's conversations"),
+		NewConv:       b(ks("C"), "C", "new conversation on behalf of this user"),
+		OpenRequester: b(ks("u"), "u", "open the requester"),
 	}
 }
 
 // globalHelp is the group every screen's full help ends with.
 func (k *keyMap) globalHelp() []key.Binding {
-	return []key.Binding{k.NextTab, k.PrevTab, k.TabUsers, k.TabOrgs, k.TabAudit, k.Back, k.Help, k.HelpAnywhere, k.Quit, k.ForceQuit}
+	return []key.Binding{k.NextTab, k.PrevTab, k.TabUsers, k.TabOrgs, k.TabAudit, k.Inbox, k.Back, k.Help, k.HelpAnywhere, k.Quit, k.ForceQuit}
 }

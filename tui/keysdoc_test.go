@@ -24,6 +24,7 @@ func keysMarkdown() string {
 		newUsersScreen(c), newCreateUserScreen(c), newUserScreen(c, 0),
 		newOrgsScreen(c), newOrgScreen(c, 0), newAuditTab(c), newOutboxScreen(c, false), newMessageScreen(c, 0, false),
 		newTemplatesScreen(c), newTemplateScreen(c, ""), newWelcomeScreen(c),
+		newInboxScreen(c, 0, ""), newConvScreen(c, 0), newCreateConvScreen(c, 0, ""),
 	}
 	var b strings.Builder
 	b.WriteString("| Screen | Key | Does |\n| --- | --- | --- |\n")

@@ -210,6 +210,13 @@ func (s *userScreen) updateView(msg tea.KeyMsg) tea.Cmd {
 			return cmd
 		}
 		return s.c.post(askToggle(s.c, s.user))
+	case key.Matches(msg, k.UserConvs):
+		return s.c.post(openInboxMsg{requester: s.id, who: sanitizeLine(s.user.DisplayName())})
+	case key.Matches(msg, k.NewConv):
+		if cmd := s.c.refuse(domain.PermUsersWrite); cmd != nil {
+			return cmd
+		}
+		return s.c.post(newConvMsg{userID: s.id, who: sanitizeLine(s.user.DisplayName()) + " <" + sanitizeLine(s.user.Email) + ">"})
 	case key.Matches(msg, k.OpenOrg):
 		if s.user.OrgID != 0 {
 			return s.c.post(openOrgMsg{id: s.user.OrgID})
@@ -591,5 +598,6 @@ func (s *userScreen) FullHelp() [][]key.Binding {
 			keyHelp(k.Up, "scroll history"), keyHelp(k.Down, "scroll history")},
 		{k.Save, k.NextField, k.PrevField, k.Clear, k.Pick, k.ChoiceNext},
 		{k.Reload, k.ApplyMine},
+		{k.UserConvs, s.c.gate(k.NewConv, domain.PermUsersWrite)},
 	}
 }

@@ -1,0 +1,522 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/sahilm/fuzzy"
+
+	"helpdesk/domain"
+)
+
+// inboxPage is how many conversations one read of the inbox returns.
+const inboxPage = 200
+
+// inboxMaxScan bounds the pages one load reads when a filter the store has
+// no index for (unassigned) drops rows: a load never walks every
+// conversation for one screenful.
+const inboxMaxScan = 20
+
+// Messages screens send to the root to open the conversation screens.
+type (
+	// openInboxMsg opens the inbox; with a requester, only that user's
+	// conversations (named by who in the title).
+	openInboxMsg struct {
+		requester domain.ID
+		who       string
+	}
+	openConvMsg struct {
+		id      domain.ID
+		replace bool
+	}
+	newConvMsg struct {
+		userID domain.ID
+		who    string
+	}
+)
+
+// convStatusFilters are the statuses s cycles through in the inbox; "" is
+// all.
+var convStatusFilters = append(append([]domain.ConvStatus{}, domain.ConvStatuses...), "")
+
+// Assignee filters, in the order a cycles them.
+const (
+	assignAll = iota
+	assignMe
+	assignNone
+)
+
+var assignLabels = []string{"all", "me", "unassigned"}
+
+// convRow is one conversation with what its row names: the requester and
+// whether it is disabled, read with the page, so View reads nothing.
+type convRow struct {
+	conv     domain.Conversation
+	subject  string // sanitized
+	who      string // requester, sanitized
+	disabled bool
+}
+
+type (
+	inboxPageMsg struct {
+		req   uint64
+		rows  []convRow
+		next  domain.ID
+		reset bool
+		err   error
+	}
+	agentsMsg struct {
+		agents []domain.Agent
+		err    error
+	}
+)
+
+// agentNames maps agent ids to emails, for the assignee column.
+type agentNames map[domain.ID]string
+
+func (a agentNames) name(id domain.ID) string {
+	if id == 0 {
+		return ""
+	}
+	if n, ok := a[id]; ok {
+		return n
+	}
+	return "#" + itoa(int(id))
+}
+
+func loadAgents(desk *domain.Desk) tea.Cmd {
+	return func() tea.Msg {
+		as, err := desk.Agents()
+		return agentsMsg{agents: as, err: err}
+	}
+}
+
+// inboxScreen lists conversations newest first, open ones by default, a
+// page at a time from the store's indexes. / filters the loaded pages
+// (fuzzy, on subject and requester); it never reads more to filter.
+type inboxScreen struct {
+	c         *common
+	requester domain.ID
+	who       string
+
+	rows   []convRow
+	next   domain.ID // the before of the next page; 0: no more
+	req    uint64
+	loaded bool
+	err    error
+
+	status   int // index in convStatusFilters
+	assignee int
+	agents   agentNames
+
+	filter    textinput.Model
+	filtering bool
+	query     string
+	shown     []int // indexes in rows that pass the filter, in order
+	matches   map[int][]int
+
+	cursor, top int
+	w, h        int
+}
+
+func newInboxScreen(c *common, requester domain.ID, who string) *inboxScreen {
+	s := &inboxScreen{c: c, requester: requester, who: who, filter: c.st.input("subject or requester"), agents: agentNames{}}
+	if requester != 0 {
+		s.status = len(convStatusFilters) - 1 // a user's conversations: all
+	}
+	return s
+}
+
+func (s *inboxScreen) Title() string {
+	if s.requester != 0 {
+		return "Conversations of " + s.who
+	}
+	return "Inbox"
+}
+
+func (s *inboxScreen) Init() tea.Cmd   { return tea.Batch(s.load(true), loadAgents(s.c.desk)) }
+func (s *inboxScreen) Capturing() bool { return s.filtering }
+func (s *inboxScreen) Dirty() bool     { return false }
+
+func (s *inboxScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.filter.Width = max(w/3, 10)
+	s.follow()
+}
+
+func (s *inboxScreen) convFilter() domain.ConvFilter {
+	// The assignee is filtered here, page by page, not by the store: it
+	// has no assignee index, and "assigned to me" among a million would
+	// otherwise read every conversation of the status in one call.
+	return domain.ConvFilter{Status: convStatusFilters[s.status], RequesterID: s.requester}
+}
+
+// load reads the first page (reset: again from the newest, keeping as
+// many rows as were loaded) or the next one.
+func (s *inboxScreen) load(reset bool) tea.Cmd {
+	s.req = s.c.nextReq()
+	req, desk, f := s.req, s.c.desk, s.convFilter()
+	keep := func(domain.Conversation) bool { return true }
+	switch s.assignee {
+	case assignNone:
+		keep = func(c domain.Conversation) bool { return c.AssigneeID == 0 }
+	case assignMe:
+		me := s.c.actor.AgentID
+		keep = func(c domain.Conversation) bool { return c.AssigneeID == me }
+	}
+	if s.assignee == assignMe && s.c.actor.AgentID == 0 {
+		// The database owner is no agent: nothing is assigned to it.
+		return func() tea.Msg { return inboxPageMsg{req: req, reset: true} }
+	}
+	before := s.next
+	limit := inboxPage
+	if reset {
+		before = 0
+		limit = max(inboxPage, len(s.rows))
+	}
+	return func() tea.Msg {
+		var out []domain.Conversation
+		next := before
+		for scans := 0; len(out) < limit && scans < inboxMaxScan; scans++ {
+			page, n, err := desk.Conversations(f, next, limit)
+			if err != nil {
+				return inboxPageMsg{req: req, err: err}
+			}
+			for _, c := range page {
+				if keep(c) {
+					out = append(out, c)
+				}
+			}
+			next = n
+			if next == 0 {
+				break
+			}
+		}
+		return inboxPageMsg{req: req, rows: convRows(desk, out), next: next, reset: reset}
+	}
+}
+
+// convRows reads each requester once (a page names few).
+func convRows(desk *domain.Desk, cs []domain.Conversation) []convRow {
+	users := map[domain.ID]domain.User{}
+	rows := make([]convRow, len(cs))
+	for i, c := range cs {
+		u, ok := users[c.RequesterID]
+		if !ok {
+			u, _ = desk.User(c.RequesterID)
+			users[c.RequesterID] = u
+		}
+		who := sanitizeLine(u.DisplayName())
+		if u.ID == 0 {
+			who = "#" + itoa(int(c.RequesterID))
+		}
+		rows[i] = convRow{conv: c, subject: sanitizeLine(c.Subject), who: who, disabled: u.State == domain.StateDisabled}
+	}
+	return rows
+}
+
+func (s *inboxScreen) rowsShown() int { return max(s.h-4, 1) }
+
+// applyFilter recomputes the rows on show: all of them, or the fuzzy
+// matches of the query among the loaded ones, best first.
+func (s *inboxScreen) applyFilter() {
+	s.shown, s.matches = s.shown[:0], nil
+	if s.query == "" {
+		for i := range s.rows {
+			s.shown = append(s.shown, i)
+		}
+		s.follow()
+		return
+	}
+	res := fuzzy.FindFrom(s.query, convSource(s.rows))
+	s.matches = make(map[int][]int, len(res))
+	for _, r := range res {
+		s.shown = append(s.shown, r.Index)
+		s.matches[r.Index] = r.MatchedIndexes
+	}
+	s.follow()
+}
+
+// convSource lets fuzzy match "subject · requester" without building the
+// strings of every row up front.
+type convSource []convRow
+
+func (c convSource) String(i int) string { return c[i].subject + " · " + c[i].who }
+func (c convSource) Len() int            { return len(c) }
+
+func (s *inboxScreen) follow() {
+	s.cursor = max(0, min(s.cursor, len(s.shown)-1))
+	n := s.rowsShown()
+	if s.cursor < s.top {
+		s.top = s.cursor
+	}
+	if s.cursor >= s.top+n {
+		s.top = s.cursor - n + 1
+	}
+	s.top = max(0, min(s.top, len(s.shown)-n))
+}
+
+func (s *inboxScreen) move(d int) tea.Cmd {
+	s.cursor += d
+	s.follow()
+	if s.query == "" && s.next != 0 && s.req == 0 && s.cursor+s.rowsShown() >= len(s.shown) {
+		return s.load(false)
+	}
+	return nil
+}
+
+func (s *inboxScreen) selected() (convRow, bool) {
+	if s.cursor < len(s.shown) {
+		return s.rows[s.shown[s.cursor]], true
+	}
+	return convRow{}, false
+}
+
+func (s *inboxScreen) restart() tea.Cmd {
+	s.rows, s.next, s.cursor, s.top, s.loaded = nil, 0, 0, 0, false
+	s.applyFilter()
+	return s.load(true)
+}
+
+func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
+	k := s.c.keys
+	switch msg := msg.(type) {
+	case inboxPageMsg:
+		if msg.req != s.req {
+			return nil
+		}
+		s.req, s.err, s.loaded = 0, msg.err, true
+		if msg.err != nil {
+			return nil
+		}
+		if msg.reset {
+			s.rows = msg.rows
+		} else {
+			s.rows = append(s.rows, msg.rows...)
+		}
+		s.next = msg.next
+		s.applyFilter()
+		return nil
+	case agentsMsg:
+		if msg.err == nil {
+			s.agents = agentNames{}
+			for _, a := range msg.agents {
+				s.agents[a.ID] = sanitizeLine(a.Email)
+			}
+		}
+		return nil
+	case deskEventsMsg:
+		for _, e := range msg.events {
+			if e.Kind == domain.SubjectConv || e.Kind == domain.SubjectUser || e.Kind == "import" {
+				return s.load(true)
+			}
+		}
+		return nil
+	case tea.MouseMsg:
+		if msg.Action == tea.MouseActionPress {
+			switch msg.Button {
+			case tea.MouseButtonWheelUp:
+				return s.move(-3)
+			case tea.MouseButtonWheelDown:
+				return s.move(3)
+			}
+		}
+	case tea.KeyMsg:
+		if s.filtering {
+			return s.updateFilter(msg)
+		}
+		switch {
+		case key.Matches(msg, k.Filter):
+			s.filtering = true
+			return s.filter.Focus()
+		case key.Matches(msg, k.Cancel) && s.query != "":
+			s.clearFilter()
+			return nil
+		case key.Matches(msg, k.CycleConv):
+			s.status = (s.status + 1) % len(convStatusFilters)
+			return s.restart()
+		case key.Matches(msg, k.CycleAssignee):
+			s.assignee = (s.assignee + 1) % len(assignLabels)
+			return s.restart()
+		case key.Matches(msg, k.Open):
+			if r, ok := s.selected(); ok {
+				return s.c.post(openConvMsg{id: r.conv.ID})
+			}
+		case key.Matches(msg, k.Up):
+			return s.move(-1)
+		case key.Matches(msg, k.Down):
+			return s.move(1)
+		case key.Matches(msg, k.PageUp):
+			return s.move(-s.rowsShown())
+		case key.Matches(msg, k.PageDown):
+			return s.move(s.rowsShown())
+		case key.Matches(msg, k.Home):
+			return s.move(-len(s.shown))
+		case key.Matches(msg, k.End):
+			return s.move(len(s.shown))
+		}
+	}
+	return nil
+}
+
+func (s *inboxScreen) updateFilter(msg tea.KeyMsg) tea.Cmd {
+	k := s.c.keys
+	switch {
+	case key.Matches(msg, k.Cancel):
+		s.clearFilter()
+		return nil
+	case key.Matches(msg, k.Open):
+		s.filtering = false
+		s.filter.Blur()
+		return nil
+	case key.Matches(msg, k.SelUp):
+		return s.move(-1)
+	case key.Matches(msg, k.SelDown):
+		return s.move(1)
+	}
+	var cmd tea.Cmd
+	s.filter, cmd = s.filter.Update(msg)
+	cleanInput(&s.filter)
+	if q := strings.TrimSpace(s.filter.Value()); q != s.query {
+		s.query = q
+		s.cursor, s.top = 0, 0
+		s.applyFilter()
+	}
+	return cmd
+}
+
+func (s *inboxScreen) clearFilter() {
+	s.filtering, s.query = false, ""
+	s.filter.SetValue("")
+	s.filter.Blur()
+	s.applyFilter()
+}
+
+// inboxCols are the widths of the flexible columns for a screen w wide.
+func inboxCols(w int) (subject, who, org, assignee int) {
+	rest := w - 2 - 8 - 2 - 11 - 8 // marker, status, updated, separators
+	who = min(28, max(10, rest*28/100))
+	org = min(20, max(8, rest*17/100))
+	assignee = min(24, max(8, rest*17/100))
+	subject = max(10, rest-who-org-assignee)
+	return
+}
+
+func (s *inboxScreen) View() string {
+	st := s.c.st
+	var b strings.Builder
+	var states []string
+	for i, f := range convStatusFilters {
+		name := string(f)
+		if f == "" {
+			name = "all"
+		}
+		if i == s.status {
+			states = append(states, st.tabActive.Render("["+name+"]"))
+		} else {
+			states = append(states, st.muted.Render(name))
+		}
+	}
+	left := " " + strings.Join(states, " ") + st.muted.Render("  assignee: ") + st.value.Render(assignLabels[s.assignee])
+	var right string
+	switch {
+	case s.filtering:
+		right = st.label.Render("/ ") + s.filter.View()
+	case s.query != "":
+		right = st.label.Render("filter: ") + st.value.Render(cut(s.query, s.w/4)) + st.muted.Render("  esc clears")
+	default:
+		right = st.muted.Render("/ filter")
+	}
+	b.WriteString(joinRight(left, right+" ", s.w) + "\n\n")
+	sw, ww, ow, aw := inboxCols(s.w)
+	b.WriteString(st.colHead.Render(cut("  "+fit("STATUS", 8)+"  "+fit("SUBJECT", sw)+"  "+fit("REQUESTER", ww)+"  "+
+		fit("ORGANIZATION", ow)+"  "+fit("ASSIGNEE", aw)+"  UPDATED", s.w)))
+	switch {
+	case s.err != nil:
+		b.WriteString("\n  " + st.errText.Render(cut(sanitizeLine(s.err.Error()), s.w-4)))
+		return b.String()
+	case !s.loaded:
+		b.WriteString("\n  " + st.muted.Render("Loading…"))
+		return b.String()
+	case len(s.shown) == 0 && s.query != "":
+		b.WriteString("\n  " + st.muted.Render(cut("No loaded conversation matches "+s.query+".", s.w-4)))
+		return b.String()
+	case len(s.shown) == 0 && s.next != 0:
+		b.WriteString("\n  " + st.muted.Render("None among the most recent read; ↓ reads further back."))
+		return b.String()
+	case len(s.shown) == 0:
+		b.WriteString("\n  " + st.muted.Render("No conversations here. s and a show others."))
+		return b.String()
+	}
+	n := s.rowsShown()
+	for i := s.top; i < len(s.shown) && i < s.top+n; i++ {
+		b.WriteString("\n" + s.line(s.shown[i], i == s.cursor, sw, ww, ow, aw))
+	}
+	for i := len(s.shown) - s.top; i < n; i++ {
+		b.WriteByte('\n')
+	}
+	pos := "  " + thousands(s.cursor+1) + " of " + thousands(len(s.shown))
+	if s.next != 0 && s.query == "" {
+		pos += "+"
+	}
+	if s.query != "" {
+		pos += " matches among " + thousands(len(s.rows)) + " loaded"
+	}
+	b.WriteString("\n" + st.muted.Render(pos))
+	return b.String()
+}
+
+// line is one conversation on one row; only visible rows are drawn.
+func (s *inboxScreen) line(i int, sel bool, sw, ww, ow, aw int) string {
+	st := s.c.st
+	r := &s.rows[i]
+	marker := "  "
+	if sel {
+		marker = "› "
+	}
+	who := r.who
+	if r.disabled {
+		who = "⊘ " + who
+	}
+	style := st.rowI
+	if r.conv.Status == domain.ConvClosed || r.conv.Status == domain.ConvResolved {
+		style = st.disabledI
+	}
+	subject := style.Render(fit(r.subject, sw))
+	if pos := s.matches[i]; len(pos) > 0 && !sel {
+		var inSubject []int
+		for _, p := range pos {
+			if p < len(r.subject) {
+				inSubject = append(inSubject, p)
+			}
+		}
+		if width(r.subject) <= sw {
+			subject = highlight(r.subject, inSubject, st.row, st.match) + strings.Repeat(" ", sw-width(r.subject))
+		}
+	}
+	updated := r.conv.UpdatedAt.In(s.c.loc).Format("01-02 15:04")
+	tail := "  " + fit(who, ww) + "  " + fit(s.c.orgs.name(r.conv.OrgID), ow) + "  " + fit(s.agents.name(r.conv.AssigneeID), aw) + "  " + updated
+	head := marker + fit(string(r.conv.Status), 8) + "  "
+	if sel {
+		return st.rowSelI.Render(head + fit(r.subject, sw) + tail)
+	}
+	return style.Render(head) + subject + style.Render(tail)
+}
+
+func (s *inboxScreen) ShortHelp() []key.Binding {
+	k := s.c.keys
+	if s.filtering {
+		return []key.Binding{k.SelUp, k.SelDown, keyHelp(k.Open, "done"), k.Cancel}
+	}
+	return []key.Binding{k.Open, k.Filter, keyHelp(k.CycleConv, "status"), keyHelp(k.CycleAssignee, "assignee")}
+}
+
+func (s *inboxScreen) FullHelp() [][]key.Binding {
+	k := s.c.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+		{k.Open, k.Filter, k.Cancel, k.CycleConv, k.CycleAssignee},
+	}
+}
