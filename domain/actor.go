@@ -51,10 +51,11 @@ const (
 	PermTemplates                      // manage mail templates and settings
 	PermAgents                         // manage agents
 	PermImportExport                   // import and export
+	PermUsersDelete                    // delete users for good, with their conversations
 )
 
 // PermAll is every permission: an admin's default.
-const PermAll = PermUsersWrite | PermOrgsWrite | PermUsersDisable | PermOrgDomains | PermTemplates | PermAgents | PermImportExport
+const PermAll = PermUsersWrite | PermOrgsWrite | PermUsersDisable | PermOrgDomains | PermTemplates | PermAgents | PermImportExport | PermUsersDelete
 
 // permNames are the words used on the command line, in the console and in
 // refusals.
@@ -69,6 +70,7 @@ var permNames = []struct {
 	{PermTemplates, "templates"},
 	{PermAgents, "agents"},
 	{PermImportExport, "import-export"},
+	{PermUsersDelete, "users.delete"},
 }
 
 // PermNames lists every permission's name.

@@ -14,6 +14,9 @@ type Organization struct {
 	ParentID ID       `json:"parent_id,omitempty"`
 	Active   bool     `json:"active"`
 	Notes    string   `json:"notes,omitempty"`
+	// Agreement is the terms the users of this organization, and of the
+	// organizations under it that have none of their own, must accept.
+	Agreement *Agreement `json:"agreement,omitempty"`
 
 	Version   uint64    `json:"version"`
 	CreatedAt time.Time `json:"created_at"`

@@ -368,8 +368,10 @@ func (d *Desk) RetryMessage(actor Actor, id ID) (OutboxMessage, error) {
 }
 
 // NextDue returns the earliest queued message due at now, or false when
-// none is. A message whose recipient was disabled since it was queued is
-// cancelled on the way: disabled users get no mail. Finding a message to
+// none is. A message whose recipient was disabled or deleted since it was
+// queued, whose organization (or a parent) is inactive, or who chose no
+// email for the message's event, is cancelled on the way, with the reason
+// as its last error: such users get no mail. Finding a message to
 // send only reads; a write (and its fsync) happens only to cancel.
 func (d *Desk) NextDue(now time.Time) (OutboxMessage, bool, error) {
 	for {
@@ -382,12 +384,9 @@ func (d *Desk) NextDue(now time.Time) (OutboxMessage, bool, error) {
 					return err
 				}
 				found = true
-				u, err := tx.User(m.UserID)
-				if err != nil && !IsNotFound(err) {
-					return err
-				}
-				cancel = err == nil && u.State == StateDisabled
-				return nil
+				why, err := mailBlock(tx, m.UserID, m.Event)
+				cancel = why != ""
+				return err
 			}
 			return nil
 		})
@@ -422,18 +421,19 @@ func (d *Desk) NextDueAt() (time.Time, bool, error) {
 	return at, found, err
 }
 
-// cancelMessage stops a queued message to a recipient who was disabled,
-// re-checking both inside the write.
+// cancelMessage stops a queued message to a recipient who may no longer get
+// mail, re-checking both inside the write.
 func (d *Desk) cancelMessage(id ID) error {
 	return d.update(func(tx Tx, c *commit) error {
 		m, err := tx.Message(id)
 		if err != nil || m.State != MailQueued {
 			return err
 		}
-		if u, err := tx.User(m.UserID); err != nil || u.State != StateDisabled {
+		why, err := mailBlock(tx, m.UserID, m.Event)
+		if err != nil || why == "" {
 			return err
 		}
-		m.State, m.LastError, m.UpdatedAt, m.Link = MailCancelled, "recipient is disabled", d.clock(), ""
+		m.State, m.LastError, m.UpdatedAt, m.Link = MailCancelled, why, d.clock(), ""
 		c.event("mail", m.ID)
 		return tx.PutMessage(&m)
 	})

@@ -97,6 +97,27 @@ type Tx interface {
 	// first, below before (0: all), from the requester index.
 	ConvIDsByRequester(user ID, before ID) iter.Seq[ID]
 
+	// DeleteUser removes a user record and every index entry of it (email,
+	// organization membership, state count). Its audit entries stay.
+	DeleteUser(id ID) error
+	// DeleteConversation removes a conversation, its messages and its
+	// requester and status index entries.
+	DeleteConversation(id ID) error
+	// DeleteTokens removes every link token of a user and says how many.
+	DeleteTokens(user ID) (int, error)
+
+	// Customer groups. PutGroup keeps groups_by_name in step; a zero id
+	// gets the next one. Members are indexed both ways (group -> users,
+	// user -> groups).
+	PutGroup(g *Group) error
+	Group(id ID) (Group, error)
+	GroupIDByName(key string) (ID, error)
+	Groups() iter.Seq2[Group, error]
+	AddGroupMember(group, user ID) error
+	RemoveGroupMember(group, user ID) error
+	GroupMembers(group ID) iter.Seq[ID]
+	UserGroups(user ID) iter.Seq[ID]
+
 	// The import fast path. BulkBegin marks an import in progress;
 	// BulkAppendUsers writes records and their member entries (ids assigned
 	// in order) but not the email index; BulkIndex writes the email index

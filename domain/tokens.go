@@ -46,9 +46,10 @@ func hashToken(plain string) []byte {
 var ErrTokenInvalid = errors.New("this link is not valid: it may have expired or been used already; ask the desk for a new one")
 
 // RedeemToken uses a set-password link: it checks the token (known, unused,
-// unexpired, its user not disabled), sets the password, marks a pending user
-// active (the address is now verified) and spends the token, in one
-// transaction.
+// unexpired, its user present and not disabled; a user under an inactive
+// organization gets a *SignInError naming it), sets the password, marks a
+// pending user active (the address is now verified) and spends the token, in
+// one transaction.
 func (d *Desk) RedeemToken(plain, password string) (User, error) {
 	if len(password) < 10 {
 		return User{}, invalid("password", "must have at least 10 characters")
@@ -76,6 +77,13 @@ func (d *Desk) RedeemToken(plain, password string) (User, error) {
 		before, err := tx.User(t.UserID)
 		if err != nil || before.State == StateDisabled {
 			return ErrTokenInvalid
+		}
+		// A valid link of a user who may not sign in now (an inactive
+		// organization up its chain) says why; nothing is spent.
+		if why, err := signInBlock(tx, before); err != nil {
+			return err
+		} else if why != "" {
+			return &SignInError{Reason: why}
 		}
 		u = before
 		u.PasswordHash = hash

@@ -69,6 +69,12 @@ type User struct {
 	// set-password link; empty until then.
 	PasswordHash string    `json:"password_hash,omitempty"`
 	VerifiedAt   time.Time `json:"verified_at,omitzero"`
+	// Acceptance is the latest agreement the user accepted (lifecycle
+	// agreements); zero when none. A value, so User stays comparable.
+	Acceptance Acceptance `json:"acceptance,omitzero"`
+	// Notify is the customer's channel per mail event (lifecycle
+	// preferences); an event not listed goes by email.
+	Notify NotifyPrefs `json:"notify,omitzero"`
 
 	Version   uint64    `json:"version"`
 	CreatedAt time.Time `json:"created_at"`

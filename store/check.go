@@ -26,7 +26,7 @@ func (db *DB) Check() ([]Problem, error) {
 		for err := range btx.Check() {
 			report("bbolt: %v", err)
 		}
-		for _, name := range [][]byte{bucketMeta, bucketUsers, bucketUsersByEmail, bucketOrgs, bucketOrgsByName, bucketOrgDomains, bucketOrgMembers, bucketAudit, bucketAuditBySubject, bucketTemplates, bucketOutbox, bucketOutboxQueue, bucketTokens, bucketAgents, bucketAgentKeys, bucketConversations, bucketConvMessages, bucketConvByRequester, bucketConvByStatus} {
+		for _, name := range [][]byte{bucketMeta, bucketUsers, bucketUsersByEmail, bucketOrgs, bucketOrgsByName, bucketOrgDomains, bucketOrgMembers, bucketAudit, bucketAuditBySubject, bucketTemplates, bucketOutbox, bucketOutboxQueue, bucketTokens, bucketAgents, bucketAgentKeys, bucketConversations, bucketConvMessages, bucketConvByRequester, bucketConvByStatus, bucketGroups, bucketGroupsByName, bucketGroupMembers, bucketUserGroups} {
 			if btx.Bucket(name) == nil {
 				report("bucket %s is missing", name)
 				return nil
@@ -42,6 +42,7 @@ func (db *DB) Check() ([]Problem, error) {
 		checkOutbox(t, report)
 		checkAgents(t, report)
 		checkConversations(t, report)
+		checkGroups(t, report)
 		return nil
 	})
 	return out, err

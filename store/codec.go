@@ -29,6 +29,11 @@ var (
 	bucketConvByRequester = []byte("conv_by_requester")
 	bucketConvByStatus    = []byte("conv_by_status")
 
+	bucketGroups       = []byte("groups")
+	bucketGroupsByName = []byte("groups_by_name")
+	bucketGroupMembers = []byte("group_members")
+	bucketUserGroups   = []byte("user_groups")
+
 	keySchema = []byte("schema")
 	keyImport = []byte("import")
 )

@@ -45,6 +45,17 @@
 //	conv_by_status
 //	  <status byte><conversation id> -> empty   status byte: 1 open, 2 pending,
 //	                                            3 resolved, 4 closed (open first)
+//	groups                (sequence: last group id)
+//	  <group id>          -> JSON domain.Group     a customer group and its permissions
+//	groups_by_name
+//	  <name key>          -> <group id>         name key: as for organizations
+//	group_members
+//	  <group id><user id> -> empty
+//	user_groups
+//	  <user id><group id> -> empty              the same pairs the other way round
+//
+// Organizations carry their agreement and users their latest acceptance
+// and notification channels inside their JSON records (no index).
 //
 // meta also holds "settings" -> JSON domain.Settings.
 //

@@ -51,6 +51,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{5, "add the customer group buckets: groups, groups_by_name, group_members, user_groups", func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketGroups, bucketGroupsByName, bucketGroupMembers, bucketUserGroups} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersion is the version this build writes.

@@ -85,6 +85,30 @@ func (t *tx) PutUser(u *domain.User) error {
 	return t.moveCount(oldState, u.State, 1)
 }
 
+// DeleteUser removes a user record with its users_by_email and org_members
+// entries and takes it off its state counter. A missing user is ErrNotFound.
+func (t *tx) DeleteUser(id domain.ID) error {
+	u, err := t.User(id)
+	if err != nil {
+		return err
+	}
+	byEmail := t.bucket(bucketUsersByEmail)
+	if owner := byEmail.Get([]byte(u.EmailKey())); owner != nil && domain.ID(btoi(owner)) == id {
+		if err := byEmail.Delete([]byte(u.EmailKey())); err != nil {
+			return err
+		}
+	}
+	if u.OrgID != 0 {
+		if err := t.bucket(bucketOrgMembers).Delete(pairKey(u.OrgID, id)); err != nil {
+			return err
+		}
+	}
+	if err := t.bucket(bucketUsers).Delete(idKey(id)); err != nil {
+		return err
+	}
+	return t.moveCount(u.State, "", 1)
+}
+
 // moveCount moves n users from one state counter to another ("" for none).
 func (t *tx) moveCount(from, to domain.State, n int) error {
 	if from == to {

@@ -83,7 +83,6 @@ func maskedText(m domain.OutboxMessage) string {
 	return strings.ReplaceAll(m.Text, m.Link, hiddenLink)
 }
 
-
 // hasTransport tells whether this command line configures SMTP; without
 // it, queued mail is shown as not sent for that reason.
 func (a *app) hasTransport() bool {

@@ -14,6 +14,7 @@ import (
 func (a *app) orgCommand() *cobra.Command {
 	return group(&cobra.Command{Use: "org", Short: "Create, list, show and edit organizations and their domains"},
 		a.orgAddCommand(), a.orgListCommand(), a.orgShowCommand(), a.orgEditCommand(),
+		a.orgActiveCommand(true), a.orgActiveCommand(false), a.orgTreeCommand(), a.orgAgreementCommand(), a.orgCopyCommand(),
 		group(&cobra.Command{Use: "domain", Short: "Add or remove an organization's email domains"},
 			a.orgDomainAddCommand(), a.orgDomainRemoveCommand()))
 }
@@ -117,6 +118,7 @@ func (a *app) orgShowCommand() *cobra.Command {
 					{"id", fmt.Sprint(j.ID)}, {"name", j.Name}, {"domains", strings.Join(j.Domains, ", ")},
 					{"parent", j.Parent}, {"active", yesNo(j.Active)}, {"members", fmt.Sprint(j.Members)},
 					{"notes", j.Notes}, {"created", j.CreatedAt}, {"updated", j.UpdatedAt + " by " + o.UpdatedBy},
+					{"agreement", agreementLabel(o)},
 				} {
 					fmt.Fprintf(tw, "%s:\t%s\n", row[0], row[1])
 				}
@@ -160,6 +162,12 @@ func (a *app) orgEditCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				var move domain.MovePreview
+				if p.Parent != nil {
+					if move, err = s.desk.MoveOrgPreview(o.ID, *p.Parent); err != nil {
+						return fmt.Errorf("cannot edit %s: %w", o.Name, err)
+					}
+				}
 				updated, err := s.desk.UpdateOrg(a.actor(), o.ID, o.Version, p)
 				if err != nil {
 					return fmt.Errorf("cannot edit %s: %w", o.Name, err)
@@ -169,6 +177,9 @@ func (a *app) orgEditCommand() *cobra.Command {
 					return nil
 				}
 				printf(cmd, "Updated organization %d %s.\n", updated.ID, updated.Name)
+				if updated.ParentID != o.ParentID {
+					printMovePreview(cmd, move)
+				}
 				return nil
 			})
 		},

@@ -38,6 +38,7 @@ $HELPDESK_DB, else $XDG_DATA_HOME/helpdesk/helpdesk.db (~/.local/share/...).`,
 		a.mailCommand(root),
 		a.serveCommand(), a.whoamiCommand(),
 		a.convCommand(),
+		a.groupCommand(),
 	)
 	return root
 }

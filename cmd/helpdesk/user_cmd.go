@@ -11,9 +11,10 @@ import (
 )
 
 func (a *app) userCommand() *cobra.Command {
-	return group(&cobra.Command{Use: "user", Short: "Create, list, show, edit, disable and enable users"},
+	return group(&cobra.Command{Use: "user", Short: "Create, list, show, edit, disable, enable and delete users"},
 		a.userAddCommand(), a.userListCommand(), a.userShowCommand(), a.userEditCommand(),
-		a.userStateCommand(true), a.userStateCommand(false), a.userSuggestCommand())
+		a.userStateCommand(true), a.userStateCommand(false), a.userSuggestCommand(),
+		a.userDeleteCommand(), a.userAcceptCommand(), a.userPrefsCommand())
 }
 
 func (a *app) userAddCommand() *cobra.Command {
@@ -158,6 +159,9 @@ func (a *app) userShowCommand() *cobra.Command {
 				} {
 					fmt.Fprintf(tw, "%s:\t%s\n", row[0], row[1])
 				}
+				for _, row := range userStatusRows(s.desk, u) {
+					fmt.Fprintf(tw, "%s:\t%s\n", row[0], row[1])
+				}
 				return tw.Flush()
 			})
 		},
@@ -195,7 +199,13 @@ func (a *app) userEditCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				before := u.Version
+				before, oldOrg := u.Version, u.OrgID
+				var move domain.MovePreview
+				if p.Org != nil {
+					if move, err = s.desk.MoveUserPreview(u.ID, *p.Org); err != nil {
+						return fmt.Errorf("cannot edit %s: %w", args[0], err)
+					}
+				}
 				u, err = s.desk.UpdateUser(a.actor(), u.ID, u.Version, p)
 				if err != nil {
 					return fmt.Errorf("cannot edit %s: %w", args[0], err)
@@ -205,6 +215,9 @@ func (a *app) userEditCommand() *cobra.Command {
 					return nil
 				}
 				printf(cmd, "Updated user %d %s.\n", u.ID, u.Email)
+				if u.OrgID != oldOrg {
+					printMovePreview(cmd, move)
+				}
 				return nil
 			})
 		},
