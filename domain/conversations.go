@@ -294,28 +294,31 @@ func (d *Desk) newMessageID(kind string, id ID) (string, error) {
 	return fmt.Sprintf("<%s.%d.%s@%s>", kind, id, hex.EncodeToString(nonce[:]), d.mail.messageDomain()), nil
 }
 
-// whyNoMail says why a requester gets no mail now ("" when it does): a
-// disabled user, or an inactive organization (its own or a parent's).
+// whyNoMail says why a requester gets no reply by mail now ("" when it
+// does): a disabled user, an inactive organization (its own or a parent's),
+// or a customer who chose another channel for replies. The delivery worker
+// applies the same rules (mailBlock) to what is already queued.
 func whyNoMail(tx Tx, u User) (string, error) {
 	if u.State == StateDisabled {
 		return "requester is disabled", nil
 	}
-	seen := map[ID]bool{}
-	for id := u.OrgID; id != 0 && !seen[id]; {
-		seen[id] = true
-		o, err := tx.Org(id)
-		if IsNotFound(err) {
-			return "", nil
-		}
+	return mailBlock(tx, u.ID, EventReply)
+}
+
+// ReplyMailBlock says why a public reply to this user would be stored but
+// not mailed ("" when it would be mailed), for a screen to warn before the
+// agent writes it.
+func (d *Desk) ReplyMailBlock(userID ID) (string, error) {
+	var why string
+	err := d.store.View(func(tx Tx) error {
+		u, err := tx.User(userID)
 		if err != nil {
-			return "", err
+			return err
 		}
-		if !o.Active {
-			return fmt.Sprintf("organization %s is inactive", o.Name), nil
-		}
-		id = o.ParentID
-	}
-	return "", nil
+		why, err = whyNoMail(tx, u)
+		return err
+	})
+	return why, err
 }
 
 // addMessage appends a message to the thread and, for a public reply to a

@@ -137,26 +137,14 @@ func (s *convScreen) load() tea.Cmd {
 	}
 }
 
-// whyNotMailed says, as the desk will when the reply is stored, why a
-// reply to u would not be mailed: a disabled requester, or an inactive
-// organization (its own or a parent's).
+// whyNotMailed asks the desk why a reply to u would not be mailed, in the
+// words it will use when the reply is stored.
 func whyNotMailed(desk *domain.Desk, u domain.User) string {
-	if u.State == domain.StateDisabled {
-		return "requester is disabled"
+	why, err := desk.ReplyMailBlock(u.ID)
+	if err != nil {
+		return ""
 	}
-	seen := map[domain.ID]bool{}
-	for id := u.OrgID; id != 0 && !seen[id]; {
-		seen[id] = true
-		o, err := desk.Org(id)
-		if err != nil {
-			return ""
-		}
-		if !o.Active {
-			return "organization " + sanitizeLine(o.Name) + " is inactive"
-		}
-		id = o.ParentID
-	}
-	return ""
+	return sanitizeLine(why)
 }
 
 // wrap draws the thread into lines that fit the width.
