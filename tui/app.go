@@ -352,6 +352,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return m.push(newConvScreen(m.c, msg.id))
 	case newConvMsg:
+		if msg.replace && len(m.stack) > 0 {
+			m.stack = m.stack[:len(m.stack)-1]
+		}
 		return m.push(newCreateConvScreen(m.c, msg.userID, msg.who))
 	case backMsg:
 		return m.back(msg.force)
@@ -364,6 +367,15 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 }
 
 type quitMsg struct{}
+
+// backKeeper is a screen that uses esc itself while it shows something esc
+// clears (the inbox's filters): esc reaches it instead of going back.
+type backKeeper interface{ KeepsBack() bool }
+
+func keepsBack(s screen) bool {
+	k, ok := s.(backKeeper)
+	return ok && k.KeepsBack()
+}
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.c.keys
@@ -415,7 +427,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.showTab(tabAudit, false)
 	case key.Matches(msg, k.Inbox):
 		return m.update(openInboxMsg{})
-	case key.Matches(msg, k.Back) && len(m.stack) > 0:
+	case key.Matches(msg, k.Back) && len(m.stack) > 0 && !keepsBack(cur):
 		return m.back(false)
 	}
 	return cur.Update(msg)

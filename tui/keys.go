@@ -19,13 +19,21 @@ type keyMap struct {
 
 	// Forms.
 	NextField, PrevField, Save, OpenExisting, Clear, Pick, ChoiceNext key.Binding
+	SaveAndConv                                                       key.Binding
 	SelUp, SelDown, SuggestNext, SuggestPrev                          key.Binding
 
 	// A user or organization.
 	Edit, OpenOrg, Reload, ApplyMine key.Binding
 
+	// Account lifecycle: a user's agreement and permanent delete.
+	AcceptAgreement, DeleteUser, Preferences key.Binding
+
 	// An organization.
 	AddDomain, RemoveDomain, ToggleActive key.Binding
+	SetAgreement, CopyOrg                 key.Binding
+
+	// The organizations list.
+	TreeView key.Binding
 
 	// Audit log.
 	FilterAgent, FilterSubject key.Binding
@@ -40,7 +48,7 @@ type keyMap struct {
 	Outbox, Templates, CycleMail, Retry, SwitchPane key.Binding
 
 	// Conversations: the inbox, a thread, and from a user's screen.
-	Inbox, CycleConv, CycleAssignee                  key.Binding
+	Inbox, CycleConv, CycleAssignee, FilterOrg       key.Binding
 	Reply, Note, Send, ConvStatus, Assign, UserConvs key.Binding
 	NewConv, OpenRequester                           key.Binding
 }
@@ -80,6 +88,7 @@ func newKeyMap() *keyMap {
 		PrevField:    b(ks("shift+tab", "up"), "shift+tab/↑", "previous field"),
 		Save:         b(ks("ctrl+s"), "ctrl+s", "save"),
 		OpenExisting: b(ks("ctrl+o"), "ctrl+o", "open the existing user"),
+		SaveAndConv:  b(ks("ctrl+g", "alt+enter"), "ctrl+g", "save, then start a conversation with the user"),
 		Clear:        b(ks("ctrl+x"), "ctrl+x", "clear field"),
 		Pick:         b(ks("enter"), "enter", "choose"),
 		ChoiceNext:   b(ks("left", "right", " "), "←/→", "change"),
@@ -92,6 +101,14 @@ func newKeyMap() *keyMap {
 		OpenOrg:   b(ks("o"), "o", "open organization"),
 		Reload:    b(ks("r"), "r", "reload (drop my edits)"),
 		ApplyMine: b(ks("a"), "a", "apply my edits to the new version"),
+
+		AcceptAgreement: b(ks("A"), "A", "record agreement acceptance"),
+		DeleteUser:      b(ks("X"), "X", "delete user for good"),
+		Preferences:     b(ks("p"), "p", "preferences: language, channels"),
+
+		SetAgreement: b(ks("A"), "A", "set agreement"),
+		CopyOrg:      b(ks("y"), "y", "copy organization"),
+		TreeView:     b(ks("v"), "v", "tree/list view"),
 
 		AddDomain:    b(ks("a"), "a", "add domain"),
 		RemoveDomain: b(ks("x"), "x", "remove domain"),
@@ -115,6 +132,7 @@ func newKeyMap() *keyMap {
 		Inbox:         b(ks("i"), "i", "conversations inbox"),
 		CycleConv:     b(ks("s"), "s", "status: open/pending/resolved/closed/all"),
 		CycleAssignee: b(ks("a"), "a", "assignee: all/me/unassigned"),
+		FilterOrg:     b(ks("o"), "o", "only one organization (esc: all)"),
 		Reply:         b(ks("r"), "r", "reply (mailed to the requester)"),
 		Note:          b(ks("n"), "n", "internal note (never mailed)"),
 		Send:          b(ks("ctrl+s"), "ctrl+s", "send"),

@@ -34,6 +34,8 @@ type (
 	newConvMsg struct {
 		userID domain.ID
 		who    string
+		// replace the current screen (the saved new-user form).
+		replace bool
 	}
 )
 
@@ -111,6 +113,13 @@ type inboxScreen struct {
 	assignee int
 	agents   agentNames
 
+	// org narrows the inbox to one organization's conversations (0: all);
+	// o opens orgPick to choose it, esc clears it.
+	org     domain.ID
+	orgName string // sanitized, for the header
+	orgPick *picker
+	picking bool
+
 	filter    textinput.Model
 	filtering bool
 	query     string
@@ -137,8 +146,11 @@ func (s *inboxScreen) Title() string {
 }
 
 func (s *inboxScreen) Init() tea.Cmd   { return tea.Batch(s.load(true), loadAgents(s.c.desk)) }
-func (s *inboxScreen) Capturing() bool { return s.filtering }
+func (s *inboxScreen) Capturing() bool { return s.filtering || s.picking }
 func (s *inboxScreen) Dirty() bool     { return false }
+
+// KeepsBack: while a filter is on, esc clears it rather than leaving.
+func (s *inboxScreen) KeepsBack() bool { return s.query != "" || s.org != 0 }
 
 func (s *inboxScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
@@ -150,7 +162,7 @@ func (s *inboxScreen) convFilter() domain.ConvFilter {
 	// The assignee is filtered here, page by page, not by the store: it
 	// has no assignee index, and "assigned to me" among a million would
 	// otherwise read every conversation of the status in one call.
-	return domain.ConvFilter{Status: convStatusFilters[s.status], RequesterID: s.requester}
+	return domain.ConvFilter{Status: convStatusFilters[s.status], RequesterID: s.requester, OrgID: s.org}
 }
 
 // load reads the first page (reset: again from the newest, keeping as
@@ -299,6 +311,14 @@ func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
 		s.next = msg.next
 		s.applyFilter()
 		return nil
+	case orgNamesMsg:
+		if s.orgPick != nil {
+			s.orgPick.SetItems(s.c.orgs.names)
+		}
+		if s.org != 0 {
+			s.orgName = s.c.orgs.name(s.org)
+		}
+		return nil
 	case agentsMsg:
 		if msg.err == nil {
 			s.agents = agentNames{}
@@ -324,6 +344,9 @@ func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 		}
 	case tea.KeyMsg:
+		if s.picking {
+			return s.updatePick(msg)
+		}
 		if s.filtering {
 			return s.updateFilter(msg)
 		}
@@ -334,6 +357,16 @@ func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Cancel) && s.query != "":
 			s.clearFilter()
 			return nil
+		case key.Matches(msg, k.Cancel) && s.org != 0:
+			s.org, s.orgName = 0, ""
+			return s.restart()
+		case key.Matches(msg, k.FilterOrg):
+			if s.orgPick == nil {
+				s.orgPick = newPicker(s.c, s.c.orgs.names, "organization name")
+			}
+			s.orgPick.SetValue("")
+			s.picking = true
+			return s.orgPick.Focus()
 		case key.Matches(msg, k.CycleConv):
 			s.status = (s.status + 1) % len(convStatusFilters)
 			return s.restart()
@@ -387,6 +420,40 @@ func (s *inboxScreen) updateFilter(msg tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
+// updatePick handles a key while the organization picker is open: enter
+// on a match filters the inbox to it, esc closes the picker unchanged.
+func (s *inboxScreen) updatePick(msg tea.KeyMsg) tea.Cmd {
+	if key.Matches(msg, s.c.keys.Cancel) {
+		s.picking = false
+		s.orgPick.Blur()
+		return nil
+	}
+	picked, cmd := s.orgPick.Update(msg)
+	if !picked {
+		return cmd
+	}
+	name, ok := s.orgPick.Exact()
+	id := s.orgID(name)
+	s.picking = false
+	s.orgPick.Blur()
+	if !ok || id == 0 {
+		return status(statusErr, "No organization "+sanitizeLine(s.orgPick.Value())+".")
+	}
+	s.org, s.orgName = id, s.c.orgs.name(id)
+	return tea.Batch(cmd, s.restart())
+}
+
+// orgID is the id of the organization named name in the shared cache.
+func (s *inboxScreen) orgID(name string) domain.ID {
+	clean := sanitizeLine(name)
+	for id, n := range s.c.orgs.byID {
+		if n == clean {
+			return id
+		}
+	}
+	return 0
+}
+
 func (s *inboxScreen) clearFilter() {
 	s.filtering, s.query = false, ""
 	s.filter.SetValue("")
@@ -420,6 +487,10 @@ func (s *inboxScreen) View() string {
 		}
 	}
 	left := " " + strings.Join(states, " ") + st.muted.Render("  assignee: ") + st.value.Render(assignLabels[s.assignee])
+	if s.org != 0 {
+		// Room is left for the filter on the right at 80 columns.
+		left += st.muted.Render("  org: ") + st.value.Render(cut(s.orgName, min(24, max(8, s.w-67))))
+	}
 	var right string
 	switch {
 	case s.filtering:
@@ -433,6 +504,11 @@ func (s *inboxScreen) View() string {
 	sw, ww, ow, aw := inboxCols(s.w)
 	b.WriteString(st.colHead.Render(cut("  "+fit("STATUS", 8)+"  "+fit("SUBJECT", sw)+"  "+fit("REQUESTER", ww)+"  "+
 		fit("ORGANIZATION", ow)+"  "+fit("ASSIGNEE", aw)+"  UPDATED", s.w)))
+	if s.picking {
+		b.WriteString("\n  " + st.label.Render("Only the conversations of") + "\n  " + indentAll(s.orgPick.View(max(s.w/2, 20)), 2)[2:])
+		b.WriteString("\n  " + st.muted.Render("enter chooses · esc keeps the inbox as it is"))
+		return b.String()
+	}
 	switch {
 	case s.err != nil:
 		b.WriteString("\n  " + st.errText.Render(cut(sanitizeLine(s.err.Error()), s.w-4)))
@@ -445,6 +521,9 @@ func (s *inboxScreen) View() string {
 		return b.String()
 	case len(s.shown) == 0 && s.next != 0:
 		b.WriteString("\n  " + st.muted.Render("None among the most recent read; ↓ reads further back."))
+		return b.String()
+	case len(s.shown) == 0 && s.org != 0:
+		b.WriteString("\n  " + st.muted.Render(cut("No conversations of "+s.orgName+" here; esc shows every organization.", s.w-4)))
 		return b.String()
 	case len(s.shown) == 0:
 		b.WriteString("\n  " + st.muted.Render("No conversations here. s and a show others."))
@@ -463,6 +542,8 @@ func (s *inboxScreen) View() string {
 	}
 	if s.query != "" {
 		pos += " matches among " + thousands(len(s.rows)) + " loaded"
+	} else if s.org != 0 {
+		pos += " · " + s.orgName + " only; esc shows every organization"
 	}
 	b.WriteString("\n" + st.muted.Render(pos))
 	return b.String()
@@ -507,16 +588,19 @@ func (s *inboxScreen) line(i int, sel bool, sw, ww, ow, aw int) string {
 
 func (s *inboxScreen) ShortHelp() []key.Binding {
 	k := s.c.keys
+	if s.picking {
+		return []key.Binding{k.SelUp, k.SelDown, k.Pick, keyHelp(k.Cancel, "cancel")}
+	}
 	if s.filtering {
 		return []key.Binding{k.SelUp, k.SelDown, keyHelp(k.Open, "done"), k.Cancel}
 	}
-	return []key.Binding{k.Open, k.Filter, keyHelp(k.CycleConv, "status"), keyHelp(k.CycleAssignee, "assignee")}
+	return []key.Binding{k.Open, k.Filter, keyHelp(k.CycleConv, "status"), keyHelp(k.CycleAssignee, "assignee"), keyHelp(k.FilterOrg, "organization")}
 }
 
 func (s *inboxScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Open, k.Filter, k.Cancel, k.CycleConv, k.CycleAssignee},
+		{k.Open, k.Filter, k.Cancel, k.CycleConv, k.CycleAssignee, k.FilterOrg},
 	}
 }

@@ -58,7 +58,10 @@ type createUserScreen struct {
 	orgAuto    string
 
 	saving bool
-	w, h   int
+	// thenConv: the save was ctrl+g, so the created user's screen is
+	// replaced by the new-conversation form for them.
+	thenConv bool
+	w, h     int
 }
 
 func newCreateUserScreen(c *common) *createUserScreen {
@@ -148,10 +151,12 @@ func (s *createUserScreen) update(msg tea.Msg) tea.Cmd {
 		for _, fl := range s.form.fields {
 			fl.initial = fl.Value()
 		}
-		return tea.Batch(
-			s.c.post(openUserMsg{id: msg.user.ID, replace: true}),
-			status(statusOK, "Created "+sanitizeLine(msg.user.Email)+" ("+string(msg.user.State)+")."),
-		)
+		note := status(statusOK, "Created "+sanitizeLine(msg.user.Email)+" ("+string(msg.user.State)+").")
+		if s.thenConv {
+			who := sanitizeLine(msg.user.DisplayName()) + " <" + sanitizeLine(msg.user.Email) + ">"
+			return tea.Batch(s.c.post(newConvMsg{userID: msg.user.ID, who: who, replace: true}), note)
+		}
+		return tea.Batch(s.c.post(openUserMsg{id: msg.user.ID, replace: true}), note)
 	case createErrMsg:
 		s.saving = false
 		var dup *domain.DuplicateEmailError
@@ -175,7 +180,9 @@ func (s *createUserScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		return s.c.post(backMsg{})
 	case key.Matches(msg, k.Save):
-		return s.save()
+		return s.save(false)
+	case key.Matches(msg, k.SaveAndConv):
+		return s.save(true)
 	case key.Matches(msg, k.OpenExisting):
 		if ex, ok := s.exact(); ok {
 			return s.c.post(openUserMsg{id: ex.User.ID})
@@ -196,7 +203,7 @@ func (s *createUserScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
 	orgBefore := s.form.Value("organization")
 	cmd, submit := s.form.Update(msg)
 	if submit {
-		return tea.Batch(cmd, s.save())
+		return tea.Batch(cmd, s.save(false))
 	}
 	if s.form.Value("organization") != orgBefore {
 		s.orgTouched = true
@@ -274,11 +281,13 @@ func (s *createUserScreen) ownerSentence(ex domain.Suggestion) string {
 
 // save creates the user unless the email is known to be taken. The check
 // runs again inside the command, against the index as it is then, so a
-// reply still in flight cannot let a duplicate through.
-func (s *createUserScreen) save() tea.Cmd {
+// reply still in flight cannot let a duplicate through. thenConv opens the
+// new-conversation form for the user once created, instead of the user.
+func (s *createUserScreen) save(thenConv bool) tea.Cmd {
 	if s.saving {
 		return nil
 	}
+	s.thenConv = thenConv
 	if ex, ok := s.exact(); ok {
 		return status(statusErr, "Not saved: "+s.ownerSentence(ex)+" Press ctrl+o to open them.")
 	}
@@ -357,7 +366,7 @@ func (s *createUserScreen) View() string {
 
 func (s *createUserScreen) ShortHelp() []key.Binding {
 	k := s.c.keys
-	b := []key.Binding{k.Save, keyHelp(k.NextField, "next"), k.Back}
+	b := []key.Binding{k.Save, keyHelp(k.SaveAndConv, "save + conversation"), keyHelp(k.NextField, "next"), k.Back}
 	if _, ok := s.exact(); ok {
 		b = append([]key.Binding{k.OpenExisting}, b...)
 	}
@@ -370,7 +379,7 @@ func (s *createUserScreen) ShortHelp() []key.Binding {
 func (s *createUserScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
 	return [][]key.Binding{
-		{k.Save, k.NextField, k.PrevField, k.Clear, k.Back},
+		{k.Save, k.SaveAndConv, k.NextField, k.PrevField, k.Clear, k.Back},
 		{k.OpenExisting, k.SuggestNext, k.SuggestPrev, k.SelDown, k.SelUp, k.Pick, k.ChoiceNext},
 	}
 }

@@ -38,6 +38,8 @@ const (
 	orgAddingDomain
 	orgRemovingDomain
 	orgEditing
+	orgSettingAgreement
+	orgCopying
 )
 
 // orgScreen shows one organization: name, domains, parent, active flag,
@@ -65,6 +67,9 @@ type orgScreen struct {
 	base     domain.Organization
 	saveReq  uint64
 	conflict *domain.ConflictError
+	// moveOK: the agent confirmed what the new parent means for agreements.
+	moveOK  bool
+	moveReq uint64
 
 	w, h int
 }
@@ -95,7 +100,9 @@ func (s *orgScreen) SetSize(w, h int) {
 }
 
 func (s *orgScreen) Capturing() bool { return s.mode != orgViewing }
-func (s *orgScreen) Dirty() bool     { return s.mode == orgEditing && s.form.Dirty() }
+func (s *orgScreen) Dirty() bool {
+	return (s.mode == orgEditing || s.mode == orgSettingAgreement) && s.form.Dirty()
+}
 
 func (s *orgScreen) load() tea.Cmd {
 	s.req = s.c.nextReq()
@@ -160,6 +167,16 @@ func (s *orgScreen) update(msg tea.Msg) tea.Cmd {
 		return s.previewed(msg)
 	case orgSavedMsg:
 		return s.saved(msg)
+	case orgCopiedMsg:
+		return s.copied(msg)
+	case orgMovePreviewMsg:
+		return s.parentPreviewed(msg)
+	case orgMoveConfirmedMsg:
+		if msg.id == s.id && s.mode == orgEditing {
+			s.moveOK = true
+			return s.save()
+		}
+		return nil
 	case tea.MouseMsg:
 		cmd, _ := s.members.Update(msg)
 		return cmd
@@ -171,6 +188,8 @@ func (s *orgScreen) update(msg tea.Msg) tea.Cmd {
 			return s.updateRemoveDomain(msg)
 		case orgEditing:
 			return s.updateEdit(msg)
+		case orgSettingAgreement, orgCopying:
+			return s.updateLifeForm(msg)
 		}
 		return s.updateView(msg)
 	}
@@ -214,6 +233,16 @@ func (s *orgScreen) updateView(msg tea.KeyMsg) tea.Cmd {
 			return cmd
 		}
 		return s.startEdit()
+	case key.Matches(msg, k.SetAgreement):
+		if cmd := s.c.refuse(domain.PermOrgsWrite); cmd != nil {
+			return cmd
+		}
+		return s.startAgreement()
+	case key.Matches(msg, k.CopyOrg):
+		if cmd := s.c.refuse(domain.PermOrgsWrite); cmd != nil {
+			return cmd
+		}
+		return s.startCopy()
 	case key.Matches(msg, k.Open):
 		if u, ok := s.members.Selected(); ok {
 			return s.c.post(openUserMsg{id: u.ID})
@@ -333,13 +362,23 @@ func (s *orgScreen) askActive() askMsg {
 	org := sanitizeLine(s.org.Name)
 	active := !s.org.Active
 	s.saveReq = s.c.nextReq()
-	req, desk, actor, id, version := s.saveReq, s.c.desk, s.c.actor, s.id, s.org.Version
-	title, body, verb := "Deactivate "+org+"?", org+" is marked inactive; its members and domains stay as they are.", "Deactivated "
+	req, desk, actor, id := s.saveReq, s.c.desk, s.c.actor, s.id
+	title := "Deactivate " + org + "?"
+	body := "Its users can't sign in or get mail until it is activated again; nor can those of organizations under it. " +
+		"Queued mail to them is cancelled when it falls due. Nothing is deleted: members, domains and conversations stay."
+	verb := "Deactivated "
 	if active {
-		title, body, verb = "Activate "+org+"?", org+" is marked active again.", "Activated "
+		title, verb = "Activate "+org+"?", "Activated "
+		body = "Its users can sign in and get mail again, unless an organization above it is inactive."
 	}
 	return askMsg{title: title, body: body, yesLabel: strings.Fields(title)[0], danger: !active, yes: func() tea.Msg {
-		o, err := desk.UpdateOrg(actor, id, version, domain.OrgPatch{Active: &active})
+		var o domain.Organization
+		var err error
+		if active {
+			o, err = desk.ActivateOrg(actor, id)
+		} else {
+			o, err = desk.DeactivateOrg(actor, id)
+		}
 		return orgSavedMsg{req: req, org: o, note: verb + o.Name + ".", err: err}
 	}}
 }
@@ -354,7 +393,7 @@ func (s *orgScreen) startEdit() tea.Cmd {
 	f.Load("parent", s.org.Parent)
 	f.Load("notes", s.org.Notes)
 	f.width = s.w - 2
-	s.form, s.base, s.mode, s.conflict = f, s.org.Organization, orgEditing, nil
+	s.form, s.base, s.mode, s.conflict, s.moveOK = f, s.org.Organization, orgEditing, nil, false
 	return f.FocusOn(0)
 }
 
@@ -412,6 +451,9 @@ func (s *orgScreen) save() tea.Cmd {
 		s.mode, s.form = orgViewing, nil
 		return status(statusInfo, "Nothing changed.")
 	}
+	if p.Parent != nil && !s.moveOK {
+		return s.previewParent(*p.Parent)
+	}
 	s.form.ClearErrors()
 	s.saveReq = s.c.nextReq()
 	req, desk, actor, id, version := s.saveReq, s.c.desk, s.c.actor, s.id, s.base.Version
@@ -428,7 +470,7 @@ func (s *orgScreen) saved(msg orgSavedMsg) tea.Cmd {
 	var conflict *domain.ConflictError
 	switch {
 	case msg.err == nil:
-		if s.mode == orgEditing {
+		if s.mode == orgEditing || s.mode == orgSettingAgreement {
 			s.mode, s.form = orgViewing, nil
 		}
 		return tea.Batch(s.load(), s.members.Refresh(), status(statusOK, sanitizeLine(msg.note)))
@@ -436,7 +478,7 @@ func (s *orgScreen) saved(msg orgSavedMsg) tea.Cmd {
 		s.conflict = conflict
 		s.form.Blur()
 		return status(statusErr, "Not saved: "+sanitizeLine(conflict.By)+" changed this organization meanwhile.")
-	case s.mode == orgEditing && s.form.SetError(msg.err):
+	case (s.mode == orgEditing || s.mode == orgSettingAgreement) && s.form.SetError(msg.err):
 		return status(statusErr, "Not saved: "+sanitizeLine(msg.err.Error()))
 	}
 	return tea.Batch(s.load(), errStatus("Not saved: ", msg.err))
@@ -476,9 +518,17 @@ func (s *orgScreen) header() string {
 				st.helpKey.Render("esc") + st.helpDesc.Render(" keep editing") + "\n")
 		}
 		b.WriteString(s.form.View())
+	} else if s.mode == orgSettingAgreement || s.mode == orgCopying {
+		b.WriteString("\n" + s.lifeFormTitle() + "\n")
+		b.WriteString(s.form.View())
 	} else {
 		row("Domains", sanitizeLine(strings.Join(o.Domains, ", ")), "a adds · x removes")
 		row("Parent", sanitizeLine(o.Parent), "")
+		agrHint := ""
+		if s.c.actor.Can(domain.PermOrgsWrite) {
+			agrHint = "A sets"
+		}
+		row("Agreement", agreementLine(o.Organization), agrHint)
 		notes := strings.Split(sanitize(o.Notes), "\n")
 		row("Notes", notes[0], "")
 	}
@@ -522,10 +572,13 @@ func (s *orgScreen) ShortHelp() []key.Binding {
 			return []key.Binding{k.Reload, k.ApplyMine, keyHelp(k.Back, "keep editing")}
 		}
 		return []key.Binding{k.Save, keyHelp(k.NextField, "next"), keyHelp(k.Back, "cancel")}
+	case orgSettingAgreement, orgCopying:
+		return s.lifeFormHelp()
 	}
 	return []key.Binding{keyHelp(k.Open, "open member"), s.c.gate(k.AddDomain, domain.PermOrgDomains),
 		s.c.gate(k.RemoveDomain, domain.PermOrgDomains), s.c.gate(k.ToggleActive, domain.PermOrgsWrite),
-		s.c.gate(k.Edit, domain.PermOrgsWrite), k.Back}
+		s.c.gate(k.Edit, domain.PermOrgsWrite), s.c.gate(k.SetAgreement, domain.PermOrgsWrite),
+		s.c.gate(k.CopyOrg, domain.PermOrgsWrite), k.Back}
 }
 
 func (s *orgScreen) FullHelp() [][]key.Binding {
@@ -533,7 +586,8 @@ func (s *orgScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, keyHelp(k.Open, "open member")},
 		{s.c.gate(k.AddDomain, domain.PermOrgDomains), s.c.gate(k.RemoveDomain, domain.PermOrgDomains),
-			s.c.gate(k.ToggleActive, domain.PermOrgsWrite), s.c.gate(k.Edit, domain.PermOrgsWrite)},
+			s.c.gate(k.ToggleActive, domain.PermOrgsWrite), s.c.gate(k.Edit, domain.PermOrgsWrite),
+			s.c.gate(k.SetAgreement, domain.PermOrgsWrite), s.c.gate(k.CopyOrg, domain.PermOrgsWrite)},
 		{k.Save, k.NextField, k.PrevField, k.Reload, k.ApplyMine},
 	}
 }

@@ -15,7 +15,10 @@ type (
 	orgsMsg struct {
 		req  uint64
 		orgs []domain.OrgSummary
-		err  error
+		// depth is set in tree view: each organization's depth in the
+		// hierarchy, the list being in tree order.
+		depth map[domain.ID]int
+		err   error
 	}
 	orgCreatedMsg struct {
 		org domain.Organization
@@ -46,6 +49,10 @@ type orgsScreen struct {
 	naming bool
 	name   textinput.Model
 
+	// tree: the hierarchy view (v), parents above their children.
+	tree  bool
+	depth map[domain.ID]int
+
 	cursor, top int
 	w, h        int
 }
@@ -73,6 +80,18 @@ func (s *orgsScreen) load() tea.Cmd {
 	s.inFlight = true
 	s.req = s.c.nextReq()
 	req, desk := s.req, s.c.desk
+	if s.tree {
+		return func() tea.Msg {
+			nodes, err := desk.OrgTree()
+			os := make([]domain.OrgSummary, len(nodes))
+			depth := make(map[domain.ID]int, len(nodes))
+			for i, n := range nodes {
+				os[i] = n.OrgSummary
+				depth[n.ID] = n.Depth
+			}
+			return orgsMsg{req: req, orgs: os, depth: depth, err: err}
+		}
+	}
 	return func() tea.Msg {
 		os, err := desk.Orgs()
 		return orgsMsg{req: req, orgs: os, err: err}
@@ -135,7 +154,7 @@ func (s *orgsScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		s.loaded, s.err, s.inFlight = true, msg.err, false
 		if msg.err == nil {
-			s.orgs = msg.orgs
+			s.orgs, s.depth = msg.orgs, msg.depth
 			s.refilter()
 		}
 		if s.again {
@@ -221,6 +240,9 @@ func (s *orgsScreen) Update(msg tea.Msg) tea.Cmd {
 			if o, ok := s.selected(); ok {
 				return s.c.post(openOrgMsg{id: o.ID})
 			}
+		case key.Matches(msg, k.TreeView):
+			s.tree = !s.tree
+			return s.load()
 		case key.Matches(msg, k.Up):
 			s.cursor--
 		case key.Matches(msg, k.Down):
@@ -281,6 +303,9 @@ func (s *orgsScreen) View() string {
 	if s.loaded {
 		left += st.muted.Render(" (" + thousands(len(s.orgs)) + ")")
 	}
+	if s.tree {
+		left += st.muted.Render(" · tree")
+	}
 	right := st.muted.Render("/ filter  n new")
 	switch {
 	case s.naming:
@@ -324,6 +349,9 @@ func (s *orgsScreen) View() string {
 		}
 		name := sanitizeLine(o.Name)
 		pos := m.pos
+		if d := s.depth[o.ID]; d > 0 {
+			name, pos = orgTreeName(name, d), nil
+		}
 		if name != o.Name || ansiWidth(name) > nw {
 			pos = nil
 		}
@@ -350,13 +378,13 @@ func (s *orgsScreen) ShortHelp() []key.Binding {
 	case s.filtering:
 		return []key.Binding{k.SelUp, k.SelDown, keyHelp(k.Open, "done"), k.Cancel}
 	}
-	return []key.Binding{k.Open, k.Filter, s.c.gate(keyHelp(k.New, "new organization"), domain.PermOrgsWrite)}
+	return []key.Binding{k.Open, k.Filter, s.c.gate(keyHelp(k.New, "new organization"), domain.PermOrgsWrite), k.TreeView}
 }
 
 func (s *orgsScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Open, k.Filter, k.Cancel, s.c.gate(keyHelp(k.New, "new organization"), domain.PermOrgsWrite)},
+		{k.Open, k.Filter, k.Cancel, s.c.gate(keyHelp(k.New, "new organization"), domain.PermOrgsWrite), k.TreeView},
 	}
 }

@@ -19,6 +19,9 @@ type (
 		req  uint64
 		user domain.User
 		err  error
+		// life is what the account lifecycle says about the user: why it
+		// cannot sign in, which agreement applies.
+		life userLife
 	}
 	auditMsg struct {
 		req     uint64
@@ -66,6 +69,14 @@ type userScreen struct {
 	// stale: another session changed the user during the edit.
 	stale bool
 
+	life userLife
+	// moveOK: the agent confirmed what the organization change means for
+	// agreements; the save may go.
+	moveOK  bool
+	moveReq uint64
+	del     *deleteUser
+	prefs   *form // the preferences form, while open
+
 	w, h int
 }
 
@@ -87,7 +98,7 @@ func (s *userScreen) SetSize(w, h int) {
 	}
 }
 
-func (s *userScreen) Capturing() bool { return s.editing }
+func (s *userScreen) Capturing() bool { return s.editing || s.del != nil || s.prefs != nil }
 func (s *userScreen) Dirty() bool     { return s.editing && s.form.Dirty() }
 
 func (s *userScreen) load() tea.Cmd {
@@ -95,7 +106,11 @@ func (s *userScreen) load() tea.Cmd {
 	req, desk, id := s.loadReq, s.c.desk, s.id
 	return func() tea.Msg {
 		u, err := desk.User(id)
-		return userLoadedMsg{req: req, user: u, err: err}
+		var life userLife
+		if err == nil {
+			life = readLife(desk, id)
+		}
+		return userLoadedMsg{req: req, user: u, err: err, life: life}
 	}
 }
 
@@ -118,7 +133,7 @@ func (s *userScreen) Update(msg tea.Msg) tea.Cmd {
 			s.err = msg.err
 			return nil
 		}
-		s.user, s.loaded, s.err = msg.user, true, nil
+		s.user, s.loaded, s.err, s.life = msg.user, true, nil, msg.life
 		return nil
 	case auditMsg:
 		if msg.req == s.auditReq && msg.err == nil {
@@ -128,11 +143,11 @@ func (s *userScreen) Update(msg tea.Msg) tea.Cmd {
 	case userChangedMsg:
 		if msg.user.ID == s.id && !s.editing {
 			s.user = msg.user
-			return s.loadAudit()
+			return tea.Batch(s.load(), s.loadAudit())
 		}
 		return nil
 	case deskEventsMsg:
-		if !touches(msg, domain.SubjectUser, s.id) {
+		if !touches(msg, domain.SubjectUser, s.id) && !touchesKind(msg, domain.SubjectOrg) {
 			return nil
 		}
 		if s.editing {
@@ -160,7 +175,19 @@ func (s *userScreen) Update(msg tea.Msg) tea.Cmd {
 			s.fresh = &u
 		}
 		return nil
+	case movePreviewMsg, acceptedMsg, deletePreviewMsg, userDeletedMsg:
+		return s.updateLife(msg)
+	case moveConfirmedMsg:
+		return s.moveConfirmed(msg)
+	case prefsSavedMsg:
+		return s.prefsSaved(msg)
 	case tea.KeyMsg:
+		if s.del != nil {
+			return s.updateDelete(msg)
+		}
+		if s.prefs != nil {
+			return s.updatePrefs(msg)
+		}
 		if s.conflict != nil {
 			return s.updateConflict(msg)
 		}
@@ -217,6 +244,18 @@ func (s *userScreen) updateView(msg tea.KeyMsg) tea.Cmd {
 			return cmd
 		}
 		return s.c.post(newConvMsg{userID: s.id, who: sanitizeLine(s.user.DisplayName()) + " <" + sanitizeLine(s.user.Email) + ">"})
+	case key.Matches(msg, k.AcceptAgreement):
+		return s.askAccept()
+	case key.Matches(msg, k.Preferences):
+		if cmd := s.c.refuse(domain.PermUsersWrite); cmd != nil {
+			return cmd
+		}
+		return s.startPrefs()
+	case key.Matches(msg, k.DeleteUser):
+		if cmd := s.c.refuse(domain.PermUsersDelete); cmd != nil {
+			return cmd
+		}
+		return s.previewDelete()
 	case key.Matches(msg, k.OpenOrg):
 		if s.user.OrgID != 0 {
 			return s.c.post(openOrgMsg{id: s.user.OrgID})
@@ -250,7 +289,7 @@ func (s *userScreen) startEdit() tea.Cmd {
 	f.Load("role", string(u.Role))
 	f.Load("notes", u.Notes)
 	f.width = s.w - 2
-	s.form, s.base, s.editing, s.stale = f, u, true, false
+	s.form, s.base, s.editing, s.stale, s.moveOK = f, u, true, false, false
 	return f.FocusOn(1)
 }
 
@@ -282,7 +321,7 @@ func (s *userScreen) updateEdit(msg tea.KeyMsg) tea.Cmd {
 type discardEditMsg struct{ id domain.ID }
 
 func (s *userScreen) stopEdit() {
-	s.editing, s.conflict, s.fresh, s.stale = false, nil, nil, false
+	s.editing, s.conflict, s.fresh, s.stale, s.moveOK = false, nil, nil, false, false
 	s.form = nil
 }
 
@@ -315,6 +354,9 @@ func (s *userScreen) save(version uint64) tea.Cmd {
 		s.stopEdit()
 		return status(statusInfo, "Nothing changed.")
 	}
+	if p.Org != nil && !s.moveOK {
+		return s.previewMove(version, *p.Org)
+	}
 	s.form.ClearErrors()
 	s.saveReq = s.c.nextReq()
 	req, desk, actor, id := s.saveReq, s.c.desk, s.c.actor, s.id
@@ -334,7 +376,8 @@ func (s *userScreen) saved(msg userSavedMsg) tea.Cmd {
 	case msg.err == nil:
 		s.user = msg.user
 		s.stopEdit()
-		return tea.Batch(s.loadAudit(), status(statusOK, "Saved "+sanitizeLine(msg.user.DisplayName())+"."))
+		// Reread too: the sign-in and agreement lines follow the organization.
+		return tea.Batch(s.load(), s.loadAudit(), status(statusOK, "Saved "+sanitizeLine(msg.user.DisplayName())+"."))
 	case errors.As(msg.err, &conflict):
 		s.conflict = conflict
 		s.form.Blur()
@@ -396,6 +439,11 @@ func (s *userScreen) View() string {
 	b.WriteString(joinRight(" "+title, stateStyle.Render(stateLabel(u.State))+" ", s.w))
 	b.WriteString("\n")
 	switch {
+	case s.del != nil:
+		b.WriteString("\n" + s.deleteView())
+	case s.prefs != nil:
+		b.WriteString(" " + st.title.Render("Preferences") + st.muted.Render(cut("  language, and how each event reaches the customer", s.w-14)) + "\n")
+		b.WriteString(s.prefs.View())
 	case s.conflict != nil:
 		b.WriteString(s.conflictView())
 		b.WriteString("\n" + s.form.View())
@@ -459,6 +507,7 @@ func (s *userScreen) props() string {
 		row("Role", sanitizeLine(string(u.Role)), ""),
 		row("State", state, toggle),
 	}
+	lines = append(lines, s.lifeRows(row)...)
 	notes := strings.Split(sanitize(u.Notes), "\n")
 	lines = append(lines, row("Notes", notes[0], ""))
 	for i, n := range notes[1:] {
@@ -578,6 +627,10 @@ func userFieldDiff(c *common, a, b domain.User) string {
 func (s *userScreen) ShortHelp() []key.Binding {
 	k := s.c.keys
 	switch {
+	case s.del != nil:
+		return []key.Binding{keyHelp(k.Open, "delete"), keyHelp(k.Back, "cancel")}
+	case s.prefs != nil:
+		return []key.Binding{k.Save, keyHelp(k.NextField, "next"), k.ChoiceNext, keyHelp(k.Back, "cancel")}
 	case s.conflict != nil:
 		return []key.Binding{k.Reload, k.ApplyMine, keyHelp(k.Back, "keep editing")}
 	case s.editing:
@@ -587,8 +640,11 @@ func (s *userScreen) ShortHelp() []key.Binding {
 	if s.user.State == domain.StateDisabled {
 		toggle = keyHelp(k.Toggle, "enable")
 	}
-	return []key.Binding{s.c.gate(k.Edit, domain.PermUsersWrite), s.c.gate(toggle, domain.PermUsersDisable), k.OpenOrg,
-		keyHelp(k.Down, "history"), k.Back}
+	short := []key.Binding{s.c.gate(k.Edit, domain.PermUsersWrite), s.c.gate(toggle, domain.PermUsersDisable), k.OpenOrg}
+	if s.life.agr.Pending() {
+		short = append(short, s.c.gate(k.AcceptAgreement, domain.PermUsersWrite))
+	}
+	return append(short, keyHelp(k.Down, "history"), k.Back)
 }
 
 func (s *userScreen) FullHelp() [][]key.Binding {
@@ -599,5 +655,7 @@ func (s *userScreen) FullHelp() [][]key.Binding {
 		{k.Save, k.NextField, k.PrevField, k.Clear, k.Pick, k.ChoiceNext},
 		{k.Reload, k.ApplyMine},
 		{k.UserConvs, s.c.gate(k.NewConv, domain.PermUsersWrite)},
+		{s.c.gate(k.AcceptAgreement, domain.PermUsersWrite), s.c.gate(k.Preferences, domain.PermUsersWrite),
+			s.c.gate(k.DeleteUser, domain.PermUsersDelete)},
 	}
 }
