@@ -175,18 +175,9 @@ func (s *auditScreen) Update(msg tea.Msg) tea.Cmd {
 				return s.c.post(openOrgMsg{id: e.SubjectID})
 			}
 			return s.c.post(openUserMsg{id: e.SubjectID})
-		case key.Matches(msg, k.Up):
-			return s.move(-1)
-		case key.Matches(msg, k.Down):
-			return s.move(1)
-		case key.Matches(msg, k.PageUp):
-			return s.move(-s.rowsShown())
-		case key.Matches(msg, k.PageDown):
-			return s.move(s.rowsShown())
-		case key.Matches(msg, k.Home):
-			return s.move(-len(s.entries))
-		case key.Matches(msg, k.End):
-			return s.move(len(s.entries))
+		}
+		if d, ok := navDelta(k, msg, s.rowsShown(), len(s.entries)); ok {
+			return s.move(d)
 		}
 	}
 	return nil

@@ -314,18 +314,9 @@ func (s *convScreen) updateView(msg tea.KeyMsg) tea.Cmd {
 		s.mode = convPickAssignee
 	case key.Matches(msg, k.OpenRequester):
 		return s.c.post(openUserMsg{id: s.conv.RequesterID})
-	case key.Matches(msg, k.Up):
-		s.scrollBy(-1)
-	case key.Matches(msg, k.Down):
-		s.scrollBy(1)
-	case key.Matches(msg, k.PageUp):
-		s.scrollBy(-s.threadRows())
-	case key.Matches(msg, k.PageDown):
-		s.scrollBy(s.threadRows())
-	case key.Matches(msg, k.Home):
-		s.scrollBy(-len(s.lines))
-	case key.Matches(msg, k.End):
-		s.scrollBy(len(s.lines))
+	}
+	if d, ok := navDelta(k, msg, s.threadRows(), len(s.lines)); ok {
+		s.scrollBy(d)
 	}
 	s.clampScroll()
 	return nil

@@ -377,18 +377,9 @@ func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
 			if r, ok := s.selected(); ok {
 				return s.c.post(openConvMsg{id: r.conv.ID})
 			}
-		case key.Matches(msg, k.Up):
-			return s.move(-1)
-		case key.Matches(msg, k.Down):
-			return s.move(1)
-		case key.Matches(msg, k.PageUp):
-			return s.move(-s.rowsShown())
-		case key.Matches(msg, k.PageDown):
-			return s.move(s.rowsShown())
-		case key.Matches(msg, k.Home):
-			return s.move(-len(s.shown))
-		case key.Matches(msg, k.End):
-			return s.move(len(s.shown))
+		}
+		if d, ok := navDelta(k, msg, s.rowsShown(), len(s.shown)); ok {
+			return s.move(d)
 		}
 	}
 	return nil

@@ -115,18 +115,9 @@ func (s *messageScreen) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Retry):
 			return askRetry(s.c, s.msg)
-		case key.Matches(msg, k.Up):
-			s.scrollBy(-1)
-		case key.Matches(msg, k.Down):
-			s.scrollBy(1)
-		case key.Matches(msg, k.PageUp):
-			s.scrollBy(-s.bodyRows())
-		case key.Matches(msg, k.PageDown):
-			s.scrollBy(s.bodyRows())
-		case key.Matches(msg, k.Home):
-			s.scroll = 0
-		case key.Matches(msg, k.End):
-			s.scrollBy(len(s.body))
+		}
+		if d, ok := navDelta(k, msg, s.bodyRows(), len(s.body)); ok {
+			s.scrollBy(d)
 		}
 	}
 	return nil

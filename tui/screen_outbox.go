@@ -231,18 +231,9 @@ func (s *outboxScreen) Update(msg tea.Msg) tea.Cmd {
 			return s.c.post(openMessageMsg{id: m.ID})
 		case key.Matches(msg, k.Retry) && ok:
 			return askRetry(s.c, m)
-		case key.Matches(msg, k.Up):
-			return s.move(-1)
-		case key.Matches(msg, k.Down):
-			return s.move(1)
-		case key.Matches(msg, k.PageUp):
-			return s.move(-s.rowsShown())
-		case key.Matches(msg, k.PageDown):
-			return s.move(s.rowsShown())
-		case key.Matches(msg, k.Home):
-			return s.move(-len(s.msgs))
-		case key.Matches(msg, k.End):
-			return s.move(len(s.msgs))
+		}
+		if d, ok := navDelta(k, msg, s.rowsShown(), len(s.msgs)); ok {
+			return s.move(d)
 		}
 	}
 	return nil

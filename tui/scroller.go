@@ -1,5 +1,10 @@
 package tui
 
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
 // scroller is the cursor and first visible row of a list that is loaded a
 // page at a time: the audit log and the outbox share it.
 type scroller struct {
@@ -22,3 +27,24 @@ func (s *scroller) follow(rows, shown int) {
 // nearEnd reports whether the cursor is within a screen of the last row
 // loaded: time to read the next page.
 func (s *scroller) nearEnd(rows, shown int) bool { return s.cursor+shown >= rows }
+
+// navDelta turns the list navigation keys into a move of the cursor: one
+// row, a page, or all the way (all is the number of rows). ok is false for
+// any other key, which the screen then handles itself.
+func navDelta(k *keyMap, msg tea.KeyMsg, page, all int) (delta int, ok bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		return -1, true
+	case key.Matches(msg, k.Down):
+		return 1, true
+	case key.Matches(msg, k.PageUp):
+		return -page, true
+	case key.Matches(msg, k.PageDown):
+		return page, true
+	case key.Matches(msg, k.Home):
+		return -all, true
+	case key.Matches(msg, k.End):
+		return all, true
+	}
+	return 0, false
+}
