@@ -122,11 +122,7 @@ func (s *auditScreen) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return nil
 		}
-		if msg.reset {
-			s.entries = msg.entries
-		} else {
-			s.entries = append(s.entries, msg.entries...)
-		}
+		s.entries = mergePage(s.entries, msg.entries, msg.reset)
 		s.more = msg.more
 		s.follow()
 		return nil

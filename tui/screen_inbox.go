@@ -303,11 +303,7 @@ func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return nil
 		}
-		if msg.reset {
-			s.rows = msg.rows
-		} else {
-			s.rows = append(s.rows, msg.rows...)
-		}
+		s.rows = mergePage(s.rows, msg.rows, msg.reset)
 		s.next = msg.next
 		s.applyFilter()
 		return nil

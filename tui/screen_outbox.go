@@ -198,11 +198,7 @@ func (s *outboxScreen) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return nil
 		}
-		if msg.reset {
-			s.msgs = msg.msgs
-		} else {
-			s.msgs = append(s.msgs, msg.msgs...)
-		}
+		s.msgs = mergePage(s.msgs, msg.msgs, msg.reset)
 		s.more = msg.more
 		s.follow()
 		return nil

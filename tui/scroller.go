@@ -48,3 +48,12 @@ func navDelta(k *keyMap, msg tea.KeyMsg, page, all int) (delta int, ok bool) {
 	}
 	return 0, false
 }
+
+// mergePage adds a page that arrived to the rows loaded: a reset replaces
+// them (a refresh), otherwise the page continues them.
+func mergePage[T any](have, page []T, reset bool) []T {
+	if reset {
+		return page
+	}
+	return append(have, page...)
+}
