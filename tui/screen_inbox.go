@@ -126,7 +126,7 @@ type inboxScreen struct {
 	shown     []int // indexes in rows that pass the filter, in order
 	matches   map[int][]int
 
-	cursor, top int
+	scroller
 	w, h        int
 }
 
@@ -258,17 +258,7 @@ type convSource []convRow
 func (c convSource) String(i int) string { return c[i].subject + " · " + c[i].who }
 func (c convSource) Len() int            { return len(c) }
 
-func (s *inboxScreen) follow() {
-	s.cursor = max(0, min(s.cursor, len(s.shown)-1))
-	n := s.rowsShown()
-	if s.cursor < s.top {
-		s.top = s.cursor
-	}
-	if s.cursor >= s.top+n {
-		s.top = s.cursor - n + 1
-	}
-	s.top = max(0, min(s.top, len(s.shown)-n))
-}
+func (s *inboxScreen) follow() { s.scroller.follow(len(s.shown), s.rowsShown()) }
 
 func (s *inboxScreen) move(d int) tea.Cmd {
 	s.cursor += d

@@ -53,7 +53,7 @@ type orgsScreen struct {
 	tree  bool
 	depth map[domain.ID]int
 
-	cursor, top int
+	scroller
 	w, h        int
 }
 
@@ -126,17 +126,7 @@ func (s *orgsScreen) refilter() {
 
 func (s *orgsScreen) rowsShown() int { return max(s.h-4, 1) }
 
-func (s *orgsScreen) follow() {
-	s.cursor = max(0, min(s.cursor, len(s.shown)-1))
-	n := s.rowsShown()
-	if s.cursor < s.top {
-		s.top = s.cursor
-	}
-	if s.cursor >= s.top+n {
-		s.top = s.cursor - n + 1
-	}
-	s.top = max(0, min(s.top, len(s.shown)-n))
-}
+func (s *orgsScreen) follow() { s.scroller.follow(len(s.shown), s.rowsShown()) }
 
 func (s *orgsScreen) selected() (domain.OrgSummary, bool) {
 	if s.cursor < len(s.shown) {
