@@ -127,7 +127,7 @@ type inboxScreen struct {
 	matches   map[int][]int
 
 	scroller
-	w, h        int
+	w, h int
 }
 
 func newInboxScreen(c *common, requester domain.ID, who string) *inboxScreen {

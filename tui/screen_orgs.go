@@ -54,7 +54,7 @@ type orgsScreen struct {
 	depth map[domain.ID]int
 
 	scroller
-	w, h        int
+	w, h int
 }
 
 type orgMatch struct {
