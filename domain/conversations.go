@@ -213,7 +213,7 @@ func (d *Desk) NewConversation(actor Actor, in ConvInput) (Conversation, ConvMes
 		if err != nil {
 			return err
 		}
-		root, err := d.newMessageID("conv", id)
+		root, err := d.newMessageID(tx, "conv", id)
 		if err != nil {
 			return err
 		}
@@ -286,12 +286,16 @@ func requester(tx Tx, in ConvInput) (User, error) {
 
 // newMessageID builds a Message-ID like queueMail's: a kind, an id, a
 // random part and our domain.
-func (d *Desk) newMessageID(kind string, id ID) (string, error) {
+func (d *Desk) newMessageID(tx Tx, kind string, id ID) (string, error) {
+	settings, err := tx.Settings()
+	if err != nil {
+		return "", err
+	}
 	var nonce [8]byte
 	if _, err := rand.Read(nonce[:]); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("<%s.%d.%s@%s>", kind, id, hex.EncodeToString(nonce[:]), d.mail.messageDomain()), nil
+	return fmt.Sprintf("<%s.%d.%s@%s>", kind, id, hex.EncodeToString(nonce[:]), d.mailSettings(settings).messageDomain()), nil
 }
 
 // whyNoMail says why a requester gets no reply by mail now ("" when it
@@ -362,7 +366,7 @@ func (d *Desk) queueReply(tx Tx, conv *Conversation, u User, body string, now ti
 	if conv.Messages == 0 {
 		m.MessageID = conv.ThreadID
 	} else {
-		if m.MessageID, err = d.newMessageID("helpdesk", id); err != nil {
+		if m.MessageID, err = d.newMessageID(tx, "helpdesk", id); err != nil {
 			return 0, err
 		}
 		m.Subject = replySubject(conv.Subject)

@@ -177,28 +177,42 @@ func (d *Desk) RecordAcceptance(actor Actor, userID ID) (AgreementStatus, error)
 	}
 	var st AgreementStatus
 	err := d.update(func(tx Tx, c *commit) error {
-		before, err := loadUser(tx, userID, 0)
-		if err != nil {
-			return err
-		}
-		if st, err = agreementStatus(tx, before); err != nil {
-			return err
-		}
-		switch {
-		case st.Agreement == nil:
-			return invalid("agreement", "no agreement applies to %s: neither its organization nor a parent has one", before.Email)
-		case st.Accepted:
-			return invalid("agreement", "%s already accepted %s on %s", before.Email, st.Agreement.Label(), st.AcceptedAt.UTC().Format(time.DateOnly))
-		}
-		now := d.clock()
-		u := before
-		u.Acceptance = Acceptance{OrgID: st.Org.ID, Title: st.Agreement.Title, Version: st.Agreement.Version, At: now, RecordedBy: actor.String()}
-		st = statusFor(u, st.Org, true)
-		changes := []Change{{Field: "agreement", Before: "pending: " + st.Agreement.Label(),
-			After: fmt.Sprintf("accepted %s of %s, recorded by %s", st.Agreement.Label(), st.Org.Name, actor)}}
-		return d.saveUser(tx, c, actor, before, &u, "user.agreement.accept", changes)
+		var err error
+		st, err = d.recordAcceptance(tx, c, userID, &actor)
+		return err
 	})
 	return st, err
+}
+
+// recordAcceptance records an acceptance inside a transaction: by an agent
+// on the customer's behalf (agent set), or by the customer itself on the
+// portal (agent nil).
+func (d *Desk) recordAcceptance(tx Tx, c *commit, userID ID, agent *Actor) (AgreementStatus, error) {
+	before, err := loadUser(tx, userID, 0)
+	if err != nil {
+		return AgreementStatus{}, err
+	}
+	st, err := agreementStatus(tx, before)
+	if err != nil {
+		return st, err
+	}
+	switch {
+	case st.Agreement == nil:
+		return st, invalid("agreement", "no agreement applies to %s: neither its organization nor a parent has one", before.Email)
+	case st.Accepted:
+		return st, invalid("agreement", "%s already accepted %s on %s", before.Email, st.Agreement.Label(), st.AcceptedAt.UTC().Format(time.DateOnly))
+	}
+	actor, how := customerActor(before), "by the customer"
+	if agent != nil {
+		actor, how = *agent, "recorded by "+agent.String()
+	}
+	now := d.clock()
+	u := before
+	u.Acceptance = Acceptance{OrgID: st.Org.ID, Title: st.Agreement.Title, Version: st.Agreement.Version, At: now, RecordedBy: actor.String()}
+	st = statusFor(u, st.Org, true)
+	changes := []Change{{Field: "agreement", Before: "pending: " + st.Agreement.Label(),
+		After: fmt.Sprintf("accepted %s of %s, %s", st.Agreement.Label(), st.Org.Name, how)}}
+	return st, d.saveUser(tx, c, actor, before, &u, "user.agreement.accept", changes)
 }
 
 // MovePreview is the agreement that would apply after a move, and who

@@ -108,14 +108,6 @@ func (d *Desk) SetPreferences(actor Actor, userID ID, p Preferences) (User, erro
 	if err := actor.require(PermUsersWrite); err != nil {
 		return User{}, err
 	}
-	for e, c := range p.Notify {
-		if !slices.Contains(NotifyEvents, e) {
-			return User{}, invalid("event", "%q is not a notification event; use verify, welcome, reset or reply", e)
-		}
-		if !slices.Contains(Channels, c) {
-			return User{}, invalid("channel", "%q is not a channel; use email, sms or none", c)
-		}
-	}
 	var u User
 	err := d.update(func(tx Tx, c *commit) error {
 		before, err := loadUser(tx, userID, 0)
@@ -132,35 +124,54 @@ func (d *Desk) SetPreferences(actor Actor, userID ID, p Preferences) (User, erro
 				changes = append(changes, Change{Field: "language", Before: before.Language, After: u.Language})
 			}
 		}
-		if len(p.Notify) > 0 {
-			for _, e := range NotifyEvents {
-				ch, ok := p.Notify[e]
-				if !ok {
-					continue
-				}
-				if ch == ChannelSMS {
-					if _, err := E164(before.Phone); err != nil {
-						if strings.TrimSpace(before.Phone) == "" {
-							return invalid("channel", "SMS for %s needs a mobile number: %s has no phone; set one in E.164 form such as +33612345678", e, before.Email)
-						}
-						return invalid("channel", "SMS for %s needs an E.164 mobile number: %s's phone %q is not one; use a form such as +33612345678", e, before.Email, before.Phone)
-					}
-				}
-				if old := before.Channel(e); old != ch {
-					changes = append(changes, Change{Field: "notify." + string(e), Before: string(old), After: string(ch)})
-				}
-				*u.Notify.field(e) = ch
-				if ch == ChannelEmail {
-					*u.Notify.field(e) = ""
-				}
-			}
+		more, err := applyChannels(&u, p.Notify)
+		if err != nil {
+			return err
 		}
+		changes = append(changes, more...)
 		if len(changes) == 0 {
 			return nil
 		}
 		return d.saveUser(tx, c, actor, before, &u, "user.preferences", changes)
 	})
 	return u, err
+}
+
+// applyChannels sets a user's channel per event and returns the changes.
+// Choosing SMS needs an E.164 mobile number in the user's phone field (as
+// it stands after the same change, on the portal's profile form).
+func applyChannels(u *User, notify map[MailEvent]Channel) ([]Change, error) {
+	for e, c := range notify {
+		if !slices.Contains(NotifyEvents, e) {
+			return nil, invalid("event", "%q is not a notification event; use verify, welcome, reset or reply", e)
+		}
+		if !slices.Contains(Channels, c) {
+			return nil, invalid("channel", "%q is not a channel; use email, sms or none", c)
+		}
+	}
+	var changes []Change
+	for _, e := range NotifyEvents {
+		ch, ok := notify[e]
+		if !ok {
+			continue
+		}
+		if ch == ChannelSMS {
+			if _, err := E164(u.Phone); err != nil {
+				if strings.TrimSpace(u.Phone) == "" {
+					return nil, invalid("channel", "SMS for %s needs a mobile number: %s has no phone; set one in E.164 form such as +33612345678", e, u.Email)
+				}
+				return nil, invalid("channel", "SMS for %s needs an E.164 mobile number: %s's phone %q is not one; use a form such as +33612345678", e, u.Email, u.Phone)
+			}
+		}
+		if old := u.Channel(e); old != ch {
+			changes = append(changes, Change{Field: "notify." + string(e), Before: string(old), After: string(ch)})
+		}
+		*u.Notify.field(e) = ch
+		if ch == ChannelEmail {
+			*u.Notify.field(e) = ""
+		}
+	}
+	return changes, nil
 }
 
 // NotifySummary is the user's non-default channels, "reply by sms, welcome

@@ -15,16 +15,24 @@ const (
 	EventVerify  MailEvent = "verify"  // account created: confirm the address and set a password
 	EventWelcome MailEvent = "welcome" // account created: a greeting, no link
 	EventReset   MailEvent = "reset"   // set a new password
+	// EventCreateAccount confirms a self-signup: its link creates the
+	// account. It goes to an address, not to a user (there is none yet).
+	EventCreateAccount MailEvent = "create-account"
+	// EventAccountExists answers a self-signup for an address that has an
+	// account already: it says so and carries a reset link.
+	EventAccountExists MailEvent = "account-exists"
 	// EventReply is an agent's public reply in a conversation. It has no
 	// template (the agent wrote it), so it is not in MailEvents.
 	EventReply MailEvent = "reply"
 )
 
 // MailEvents lists the events in the order screens show them.
-var MailEvents = []MailEvent{EventVerify, EventWelcome, EventReset}
+var MailEvents = []MailEvent{EventVerify, EventWelcome, EventReset, EventCreateAccount, EventAccountExists}
 
 // NeedsLink reports whether the event's mail must carry the {MESSAGE} link.
-func (e MailEvent) NeedsLink() bool { return e == EventVerify || e == EventReset }
+func (e MailEvent) NeedsLink() bool {
+	return e == EventVerify || e == EventReset || e == EventCreateAccount || e == EventAccountExists
+}
 
 // ParseMailEvent accepts an event name in any letter case.
 func ParseMailEvent(s string) (MailEvent, error) {
@@ -32,7 +40,11 @@ func ParseMailEvent(s string) (MailEvent, error) {
 	if slices.Contains(MailEvents, e) {
 		return e, nil
 	}
-	return "", invalid("event", "%q is not a mail event; use verify, welcome or reset", s)
+	names := make([]string, len(MailEvents))
+	for i, e := range MailEvents {
+		names[i] = string(e)
+	}
+	return "", invalid("event", "%q is not a mail event; use %s", s, strings.Join(names, ", "))
 }
 
 // MailTags are the placeholders a template may use. {MESSAGE} becomes the
@@ -87,6 +99,32 @@ Choose one here:
 
 The link works once and expires in 7 days. If it was not you, ignore this
 email: your password stays as it is.
+
+The {DESK_NAME} team
+`},
+	{Name: "create-account", Event: EventCreateAccount, Subject: "Finish creating your {DESK_NAME} account",
+		Body: `Hello {FIRST_NAME},
+
+Someone asked to create an account at {DESK_NAME} for {EMAIL}.
+To finish, choose a password here:
+
+{MESSAGE}
+
+The link works once and expires in 7 days. If it was not you, ignore this
+email: no account is created.
+
+The {DESK_NAME} team
+`},
+	{Name: "account-exists", Event: EventAccountExists, Subject: "You already have a {DESK_NAME} account",
+		Body: `Hello {FIRST_NAME},
+
+Someone asked to create an account at {DESK_NAME} for {EMAIL}, but this
+address has one already. If you forgot your password, choose a new one here:
+
+{MESSAGE}
+
+The link works once and expires in 7 days. If it was not you, ignore this
+email: nothing changes.
 
 The {DESK_NAME} team
 `},
@@ -218,10 +256,16 @@ type OutboxMessage struct {
 	ToName    string    `json:"to_name"`
 	Subject   string    `json:"subject"`
 	Text      string    `json:"text"`
-	// Link is the set-password link inside Text, kept only until the
-	// message is sent; then it is blanked from Text too, so the database
-	// never keeps a usable token after delivery.
-	Link      string    `json:"link,omitempty"`
+	// Link is the token of a link mail, kept only until the message is
+	// sent (then blanked, so the database never keeps a usable token after
+	// delivery). With Compose set, Subject and Text still hold {DESK_NAME}
+	// and {MESSAGE}, filled in when the message is sent; a message queued
+	// before that held the whole link here, inside Text. The Desk never
+	// hands a Link to a screen or command, only to the sending worker.
+	Link    string `json:"link,omitempty"`
+	Compose bool   `json:"compose,omitempty"`
+	// From is the sender, set only on a message composed for sending.
+	From      string    `json:"-"`
 	State     MailState `json:"state"`
 	Attempts  int       `json:"attempts"`
 	NextTry   time.Time `json:"next_try"`

@@ -17,6 +17,9 @@ type Organization struct {
 	// Agreement is the terms the users of this organization, and of the
 	// organizations under it that have none of their own, must accept.
 	Agreement *Agreement `json:"agreement,omitempty"`
+	// Brand is the organization's sign-in page look (branding.go); its
+	// logo's bytes are stored apart, by organization id.
+	Brand *Branding `json:"brand,omitempty"`
 
 	Version   uint64    `json:"version"`
 	CreatedAt time.Time `json:"created_at"`

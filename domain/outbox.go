@@ -1,90 +1,12 @@
 package domain
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 )
-
-// Settings are the desk's stored mail settings.
-type Settings struct {
-	// DefaultTemplates names, per event, the template new users get.
-	DefaultTemplates map[MailEvent]string `json:"default_templates,omitempty"`
-	// TokenTTL is how long a link works; zero means DefaultTokenTTL.
-	TokenTTL time.Duration `json:"token_ttl,omitempty"`
-}
-
-func (s Settings) ttl() time.Duration {
-	if s.TokenTTL <= 0 {
-		return DefaultTokenTTL
-	}
-	return s.TokenTTL
-}
-
-func (s Settings) template(e MailEvent) string {
-	if n := s.DefaultTemplates[e]; n != "" {
-		return n
-	}
-	return string(e)
-}
-
-// MailConfig is how this process describes the desk in mail: from flags and
-// the environment, not stored.
-type MailConfig struct {
-	DeskName string
-	// BaseURL is the set-password page; the token is appended to it.
-	BaseURL string
-}
-
-// WithMailConfig sets the desk name and link base for queued mail.
-func WithMailConfig(c MailConfig) Option { return func(d *Desk) { d.mail = c } }
-
-func (c MailConfig) deskName() string {
-	if c.DeskName == "" {
-		return "Helpdesk"
-	}
-	return c.DeskName
-}
-
-func (c MailConfig) link(token string) string {
-	base := c.BaseURL
-	if base == "" {
-		base = "http://localhost:8080/set-password?token="
-	}
-	if strings.HasSuffix(base, "=") || strings.HasSuffix(base, "/") {
-		return base + token
-	}
-	if strings.Contains(base, "?") {
-		return base + "&token=" + token
-	}
-	return base + "?token=" + token
-}
-
-// messageDomain is the right-hand side of our Message-IDs.
-func (c MailConfig) messageDomain() string {
-	if u, err := url.Parse(c.BaseURL); err == nil && u.Hostname() != "" {
-		// A Message-ID is ASCII only: a Unicode host goes in its IDNA form.
-		if h, err := NormalizeDomain(u.Hostname()); err == nil {
-			return h
-		}
-	}
-	return "helpdesk.invalid"
-}
-
-// ValidateBaseURL refuses a link base that would not give customers a
-// working https (or local http) link.
-func ValidateBaseURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return invalid("base URL", "%q is not an http(s) URL such as https://desk.example.com/set-password?token=", s)
-	}
-	return nil
-}
 
 // queueAccountMail renders and queues the creation mail of a new user, in
 // the creating transaction.
@@ -119,33 +41,104 @@ func (d *Desk) queueAccountMail(tx Tx, u User, org string, choice MailChoice, su
 }
 
 func (d *Desk) queueMail(tx Tx, u User, org string, event MailEvent, subject, body string, settings Settings) error {
+	return d.queueMailTo(tx, recipient{userID: u.ID, email: u.Email, name: u.Name, org: org}, event, subject, body, settings, nil)
+}
+
+// recipient is who a queued account mail goes to: a user, or (for a
+// self-signup not yet confirmed) only an address.
+type recipient struct {
+	userID           ID
+	email, name, org string
+}
+
+// queueMailTo renders a template for a recipient and queues it. The tags
+// that depend on the desk's settings, {DESK_NAME} and the link {MESSAGE},
+// stay in the stored copy and are filled in when the mail is sent
+// (composeForSending), with the settings then in force. A link event mints
+// its token now; the stored message keeps the token only until it is sent
+// (Link), and only its SHA-256 is in tokens. signup, when set, rides on the
+// token of a create-account link.
+func (d *Desk) queueMailTo(tx Tx, r recipient, event MailEvent, subject, body string, settings Settings, signup *SignupRequest) error {
 	now := d.clock()
-	vars := MailVars{Name: u.Name, Email: u.Email, Organization: org, DeskName: d.mail.deskName()}
+	vars := MailVars{Name: r.name, Email: r.email, Organization: r.org, DeskName: "{DESK_NAME}", Link: "{MESSAGE}"}
+	var token string
 	if event.NeedsLink() {
 		plain, hash, err := newToken()
 		if err != nil {
 			return err
 		}
-		if err := tx.PutToken(Token{Hash: hash, UserID: u.ID, Purpose: event, ExpiresAt: now.Add(settings.ttl())}); err != nil {
+		purpose := event
+		if event == EventAccountExists {
+			purpose = EventReset
+		}
+		if err := tx.PutToken(Token{Hash: hash, UserID: r.userID, Purpose: purpose, ExpiresAt: now.Add(settings.ttl()), Signup: signup}); err != nil {
 			return err
 		}
-		vars.Link = d.mail.link(plain)
+		token = plain
 	}
 	subj, text := RenderTemplate(subject, body, vars)
-	var nonce [8]byte
-	if _, err := rand.Read(nonce[:]); err != nil {
-		return err
-	}
 	id, err := tx.NextMessageID()
 	if err != nil {
 		return err
 	}
+	mid, err := d.newMessageID(tx, "helpdesk", id)
+	if err != nil {
+		return err
+	}
 	m := OutboxMessage{
-		ID: id, MessageID: fmt.Sprintf("<helpdesk.%d.%s@%s>", id, hex.EncodeToString(nonce[:]), d.mail.messageDomain()),
-		UserID: u.ID, Event: event, To: u.Email, ToName: u.Name, Subject: subj, Text: text, Link: vars.Link,
+		ID: id, MessageID: mid,
+		UserID: r.userID, Event: event, To: r.email, ToName: r.name, Subject: subj, Text: text, Link: token, Compose: true,
 		State: MailQueued, NextTry: now, CreatedAt: now, UpdatedAt: now,
 	}
 	return tx.PutMessage(&m)
+}
+
+// linkPlaceholder is what agents see where a queued mail's link will go.
+const (
+	linkPlaceholder = "[set-password link: made when the mail is sent, shown to no one]"
+	linkSentNote    = "[link sent; not kept]"
+)
+
+// composeForSending fills in the settings-dependent tags of a message about
+// to be sent: {DESK_NAME} and the link, with the settings in force now, and
+// the sender. Messages queued before deferred tags existed were rendered in
+// full when queued and go as they are.
+func (d *Desk) composeForSending(m OutboxMessage, s Settings) OutboxMessage {
+	ms := d.mailSettings(s)
+	m.From = ms.from
+	if !m.Compose {
+		return m
+	}
+	link := ""
+	if m.Link != "" {
+		link = ms.link(m.Link)
+	}
+	m.Subject, m.Text = fillDeferred(m.Subject, m.Text, ms.deskName, link)
+	m.Link = link
+	return m
+}
+
+// forAgents is a message as screens and commands show it: the desk's name
+// filled in, and never a usable link: the token stays out of sight.
+func (d *Desk) forAgents(m OutboxMessage, s Settings) OutboxMessage {
+	ms := d.mailSettings(s)
+	note := linkPlaceholder
+	if m.State != MailQueued {
+		note = linkSentNote
+	}
+	if m.Compose {
+		m.Subject, m.Text = fillDeferred(m.Subject, m.Text, ms.deskName, note)
+	} else if m.Link != "" {
+		m.Text = strings.ReplaceAll(m.Text, m.Link, note)
+	}
+	m.Link = ""
+	return m
+}
+
+// fillDeferred replaces the two tags left in a stored message.
+func fillDeferred(subject, text, deskName, link string) (string, string) {
+	r := strings.NewReplacer("{DESK_NAME}", deskName, "{MESSAGE}", link)
+	return strings.Join(strings.Fields(r.Replace(subject)), " "), r.Replace(text)
 }
 
 // templateByName returns the stored template, or the shipped default.
@@ -291,9 +284,13 @@ func (d *Desk) SetTemplate(actor Actor, name string, e TemplateEdit) (Template, 
 // PreviewTemplate renders a subject and body for a sample customer, as the
 // template editor shows it while the agent types.
 func (d *Desk) PreviewTemplate(subject, body string) (string, string) {
+	ms := d.mailSettings(Settings{})
+	if s, err := d.DeskSettings(); err == nil {
+		ms = d.mailSettings(s)
+	}
 	return RenderTemplate(subject, body, MailVars{
-		Name: "Ann Lee", Email: "ann.lee@example.com", Organization: "Acme", DeskName: d.mail.deskName(),
-		Link: d.mail.link("SAMPLE-TOKEN"),
+		Name: "Ann Lee", Email: "ann.lee@example.com", Organization: "Acme", DeskName: ms.deskName,
+		Link: ms.link("SAMPLE-TOKEN"),
 	})
 }
 
@@ -302,6 +299,10 @@ func (d *Desk) Outbox(state MailState, before ID, limit int) ([]OutboxMessage, e
 	var out []OutboxMessage
 	err := d.store.View(func(tx Tx) error {
 		out = nil
+		settings, err := tx.Settings()
+		if err != nil {
+			return err
+		}
 		for m, err := range tx.Messages(before) {
 			if err != nil {
 				return err
@@ -309,7 +310,7 @@ func (d *Desk) Outbox(state MailState, before ID, limit int) ([]OutboxMessage, e
 			if state != "" && m.State != state {
 				continue
 			}
-			out = append(out, m)
+			out = append(out, d.forAgents(m, settings))
 			if limit > 0 && len(out) == limit {
 				return nil
 			}
@@ -319,7 +320,7 @@ func (d *Desk) Outbox(state MailState, before ID, limit int) ([]OutboxMessage, e
 	return out, err
 }
 
-// Message returns one outbox message.
+// Message returns one outbox message, as agents may see it (no link).
 func (d *Desk) Message(id ID) (OutboxMessage, error) {
 	var m OutboxMessage
 	err := d.store.View(func(tx Tx) error {
@@ -328,6 +329,11 @@ func (d *Desk) Message(id ID) (OutboxMessage, error) {
 		if IsNotFound(err) {
 			return notFound("no outbox message with id %d", id)
 		}
+		if err != nil {
+			return err
+		}
+		settings, err := tx.Settings()
+		m = d.forAgents(m, settings)
 		return err
 	})
 	return m, err
@@ -367,8 +373,9 @@ func (d *Desk) RetryMessage(actor Actor, id ID) (OutboxMessage, error) {
 	return m, err
 }
 
-// NextDue returns the earliest queued message due at now, or false when
-// none is. A message whose recipient was disabled or deleted since it was
+// NextDue returns the earliest queued message due at now, composed for
+// sending (the desk's name, the link and the sender filled in with the
+// settings in force now), or false when none is. A message whose recipient was disabled or deleted since it was
 // queued, whose organization (or a parent) is inactive, or who chose no
 // email for the message's event, is cancelled on the way, with the reason
 // as its last error: such users get no mail. Finding a message to
@@ -385,7 +392,11 @@ func (d *Desk) NextDue(now time.Time) (OutboxMessage, bool, error) {
 				}
 				found = true
 				why, err := mailBlock(tx, m.UserID, m.Event)
-				cancel = why != ""
+				if cancel = why != ""; cancel || err != nil {
+					return err
+				}
+				settings, err := tx.Settings()
+				m = d.composeForSending(m, settings)
 				return err
 			}
 			return nil
@@ -447,10 +458,10 @@ func (d *Desk) RecordSent(id ID, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		if m.Link != "" {
-			m.Text = strings.ReplaceAll(m.Text, m.Link, "[link sent; not kept]")
-			m.Link = ""
+		if m.Link != "" && !m.Compose {
+			m.Text = strings.ReplaceAll(m.Text, m.Link, linkSentNote)
 		}
+		m.Link = ""
 		m.State, m.SentAt, m.UpdatedAt, m.LastError = MailSent, at.UTC(), at.UTC(), ""
 		m.Attempts++
 		c.event("mail", id)

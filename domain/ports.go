@@ -118,6 +118,25 @@ type Tx interface {
 	GroupMembers(group ID) iter.Seq[ID]
 	UserGroups(user ID) iter.Seq[ID]
 
+	// Portal sessions, keyed by the SHA-256 of the session id.
+	PutSession(s CustomerSession) error
+	Session(hash []byte) (CustomerSession, error)
+	// DeleteSession removes a session; a missing one is not an error.
+	DeleteSession(hash []byte) error
+	Sessions() iter.Seq2[CustomerSession, error]
+
+	// SignInRecord returns the sign-in record under key ("user/<id>",
+	// "addr/<address>"), zero when there is none.
+	SignInRecord(key string) (SignInRecord, error)
+	PutSignInRecord(key string, r SignInRecord) error
+
+	// Organizations' branding: PutOrg keeps the slug index in step with
+	// Brand.Slug; logos are stored apart (nil removes).
+	OrgIDBySlug(slug string) (ID, error)
+	PutLogo(org ID, b []byte) error
+	// Logo's bytes are valid only inside the transaction.
+	Logo(org ID) ([]byte, error)
+
 	// The import fast path. BulkBegin marks an import in progress;
 	// BulkAppendUsers writes records and their member entries (ids assigned
 	// in order) but not the email index; BulkIndex writes the email index

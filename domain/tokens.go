@@ -22,6 +22,10 @@ type Token struct {
 	Purpose   MailEvent `json:"purpose"`
 	ExpiresAt time.Time `json:"expires_at"`
 	UsedAt    time.Time `json:"used_at,omitzero"`
+	// Signup is what a customer typed on the signup page; it rides on the
+	// create-account link (UserID 0) and becomes the account when the link
+	// is followed.
+	Signup *SignupRequest `json:"signup,omitempty"`
 }
 
 // DefaultTokenTTL is how long a link works unless settings say otherwise.
@@ -45,61 +49,131 @@ func hashToken(plain string) []byte {
 // told only that, not which reason, so links cannot be probed.
 var ErrTokenInvalid = errors.New("this link is not valid: it may have expired or been used already; ask the desk for a new one")
 
-// RedeemToken uses a set-password link: it checks the token (known, unused,
+// RedeemToken uses a set-password link without signing in: see
+// RedeemLink, which the portal uses.
+func (d *Desk) RedeemToken(plain, password string) (User, error) {
+	u, _, err := d.redeem(plain, password, "", false)
+	return u, err
+}
+
+// RedeemLink uses a mailed link: it checks the token (known, unused,
 // unexpired, its user present and not disabled; a user under an inactive
 // organization gets a *SignInError naming it), sets the password, marks a
-// pending user active (the address is now verified) and spends the token, in
-// one transaction.
-func (d *Desk) RedeemToken(plain, password string) (User, error) {
-	if len(password) < 10 {
-		return User{}, invalid("password", "must have at least 10 characters")
+// pending user active (the address is now verified), spends the token and
+// signs the customer in, in one transaction. A create-account link
+// (self-signup) creates the account instead, with its organization. It
+// returns the new session's id, for the cookie.
+func (d *Desk) RedeemLink(plain, password, addr string) (User, string, error) {
+	return d.redeem(plain, password, addr, true)
+}
+
+// LinkInfo says what a link is for, without spending it: the set-password
+// page greets the customer and says whether the link still works.
+type LinkInfo struct {
+	Email   string
+	Purpose MailEvent
+}
+
+// CheckLink reports whether a link works now, and for whom.
+func (d *Desk) CheckLink(plain string) (LinkInfo, error) {
+	var info LinkInfo
+	err := d.store.View(func(tx Tx) error {
+		t, u, err := d.liveToken(tx, plain)
+		if err != nil {
+			return err
+		}
+		info = LinkInfo{Email: u.Email, Purpose: t.Purpose}
+		if t.Signup != nil {
+			info.Email = t.Signup.Email
+		}
+		return nil
+	})
+	return info, err
+}
+
+// liveToken finds a token that works now and its user (none for a
+// create-account link); every other case is ErrTokenInvalid, or a
+// *SignInError for a user who may not sign in.
+func (d *Desk) liveToken(tx Tx, plain string) (Token, User, error) {
+	t, err := tx.Token(hashToken(strings.TrimSpace(plain)))
+	if err != nil {
+		if IsNotFound(err) {
+			return t, User{}, ErrTokenInvalid
+		}
+		return t, User{}, err
 	}
-	if len(password) > 1024 {
-		return User{}, invalid("password", "is longer than 1024 characters")
+	if !t.UsedAt.IsZero() || d.clock().After(t.ExpiresAt) {
+		return t, User{}, ErrTokenInvalid
+	}
+	if t.Signup != nil {
+		return t, User{}, nil
+	}
+	u, err := tx.User(t.UserID)
+	if IsNotFound(err) {
+		return t, u, ErrTokenInvalid
+	}
+	if err != nil {
+		return t, u, err
+	}
+	if u.State == StateDisabled {
+		return t, u, ErrTokenInvalid
+	}
+	// A valid link of a user who may not sign in now (an inactive
+	// organization up its chain) says why; nothing is spent.
+	if why, err := signInBlock(tx, u); err != nil {
+		return t, u, err
+	} else if why != "" {
+		return t, u, &SignInError{Reason: why}
+	}
+	return t, u, nil
+}
+
+func (d *Desk) redeem(plain, password, addr string, signIn bool) (User, string, error) {
+	if err := ValidatePassword(password); err != nil {
+		return User{}, "", err
 	}
 	hash, err := hashPassword(password)
 	if err != nil {
-		return User{}, err
+		return User{}, "", err
 	}
 	var u User
+	var sid string
 	err = d.update(func(tx Tx, c *commit) error {
-		t, err := tx.Token(hashToken(strings.TrimSpace(plain)))
+		t, before, err := d.liveToken(tx, plain)
 		if err != nil {
-			if IsNotFound(err) {
-				return ErrTokenInvalid
-			}
 			return err
 		}
 		now := d.clock()
-		if !t.UsedAt.IsZero() || now.After(t.ExpiresAt) {
-			return ErrTokenInvalid
-		}
-		before, err := tx.User(t.UserID)
-		if err != nil || before.State == StateDisabled {
-			return ErrTokenInvalid
-		}
-		// A valid link of a user who may not sign in now (an inactive
-		// organization up its chain) says why; nothing is spent.
-		if why, err := signInBlock(tx, before); err != nil {
-			return err
-		} else if why != "" {
-			return &SignInError{Reason: why}
-		}
-		u = before
-		u.PasswordHash = hash
-		if u.State == StatePending {
-			u.State = StateActive
-			u.VerifiedAt = now
-		}
 		t.UsedAt = now
 		if err := tx.PutToken(t); err != nil {
 			return err
 		}
-		changes := diffUser(before, u, orgNamer(tx))
-		changes = append(changes, Change{Field: "password", Before: "", After: "set by the customer"})
-		return d.saveUser(tx, c, Actor{Name: "customer " + u.Email}, before, &u, "user.password.set", changes)
+		if t.Signup != nil {
+			if u, err = d.createSignedUp(tx, c, *t.Signup, hash); err != nil {
+				return err
+			}
+		} else {
+			u = before
+			u.PasswordHash = hash
+			// Every session of the user ends with a new password.
+			u.SessionEpoch++
+			if u.State == StatePending {
+				u.State = StateActive
+				u.VerifiedAt = now
+			}
+			changes := diffUser(before, u, orgNamer(tx))
+			changes = append(changes, Change{Field: "password", Before: "", After: "set by the customer"})
+			if err := d.saveUser(tx, c, customerActor(u), before, &u, "user.password.set", changes); err != nil {
+				return err
+			}
+		}
+		if !signIn {
+			return nil
+		}
+		sid, err = d.startSession(tx, u, addr)
+		return err
 	})
-	return u, err
+	return u, sid, err
 }
 
 // argon2id parameters: the RFC 9106 second recommended option, sized for a
@@ -120,6 +194,16 @@ func hashPassword(password string) (string, error) {
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt[:]), base64.RawStdEncoding.EncodeToString(key)), nil
 }
+
+// dummyHash is checked against when a sign-in names no known account, so
+// an unknown email costs the same time as a wrong password.
+var dummyHash = func() string {
+	h, err := hashPassword("no account has this password")
+	if err != nil {
+		panic(err)
+	}
+	return h
+}()
 
 // CheckPassword reports whether password matches a stored argon2id hash.
 func CheckPassword(stored, password string) bool {

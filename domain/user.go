@@ -75,6 +75,10 @@ type User struct {
 	// Notify is the customer's channel per mail event (lifecycle
 	// preferences); an event not listed goes by email.
 	Notify NotifyPrefs `json:"notify,omitzero"`
+	// SessionEpoch ends every portal session of the user when it changes:
+	// on disable and on a new password (sessions carry the epoch they
+	// began in).
+	SessionEpoch uint64 `json:"session_epoch,omitempty"`
 
 	Version   uint64    `json:"version"`
 	CreatedAt time.Time `json:"created_at"`

@@ -339,6 +339,8 @@ func (d *Desk) setState(actor Actor, id ID, version uint64, disable bool) (User,
 			action = "user.disable"
 			u.StateBeforeDisable = u.State
 			u.State = StateDisabled
+			// Disabling ends every portal session; enabling revives none.
+			u.SessionEpoch++
 		default:
 			u.State = u.StateBeforeDisable
 			if u.State == "" || u.State == StateDisabled {

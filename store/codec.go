@@ -34,6 +34,11 @@ var (
 	bucketGroupMembers = []byte("group_members")
 	bucketUserGroups   = []byte("user_groups")
 
+	bucketSessions   = []byte("sessions")
+	bucketSignIn     = []byte("signin")
+	bucketOrgsBySlug = []byte("orgs_by_slug")
+	bucketOrgLogos   = []byte("org_logos")
+
 	keySchema = []byte("schema")
 	keyImport = []byte("import")
 )

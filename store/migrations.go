@@ -59,6 +59,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{6, "add the customer portal buckets: sessions, signin, orgs_by_slug, org_logos", func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketSessions, bucketSignIn, bucketOrgsBySlug, bucketOrgLogos} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersion is the version this build writes.

@@ -87,6 +87,9 @@ func (t *tx) PutOrg(o *domain.Organization) error {
 	if err := byName.Put(name, idKey(o.ID)); err != nil {
 		return err
 	}
+	if err := t.putSlug(old, o); err != nil {
+		return err
+	}
 	for _, d := range o.Domains {
 		if err := domains.Put([]byte(d), idKey(o.ID)); err != nil {
 			return err
