@@ -65,7 +65,7 @@ func TestInactiveOrganizationChainBlocksSignIn(t *testing.T) {
 			link = m
 		}
 	}
-	tok := tokenFrom(t, link)
+	tok := tokenFrom(t, d, link)
 	_, err := d.RedeemToken(tok, "a long password")
 	var se *domain.SignInError
 	if !errors.As(err, &se) || se.Reason != "organization Holding is inactive" || !errors.Is(err, domain.ErrTokenInvalid) {

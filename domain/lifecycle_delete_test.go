@@ -13,7 +13,7 @@ func TestDeleteUserRemovesEverythingOfIt(t *testing.T) {
 	mustOrg(t, d, domain.OrgInput{Name: "Acme", Domains: []string{"acme.com"}})
 	u := mustUser(t, d, domain.UserInput{Email: "ann@acme.com", Name: "Ann Lee"})
 	keep := mustUser(t, d, domain.UserInput{Email: "bob@acme.com", Name: "Bob"})
-	tok := tokenFrom(t, lcMails(t, d, u.Email)[0])
+	tok := tokenFrom(t, d, lcMails(t, d, u.Email)[0])
 	c1 := newConv(t, d, u.Email, "Printer")
 	if _, err := d.Reply(ann, c1.ID, "Second message", false); err != nil {
 		t.Fatal(err)

@@ -76,14 +76,12 @@ func (d *Desk) SignIn(email, password, addr string) (User, string, error) {
 	known := false
 	var locked time.Time
 	err := d.store.View(func(tx Tx) error {
-		for _, key := range []string{addrSignInKey(addr)} {
-			r, err := tx.SignInRecord(key)
-			if err != nil {
-				return err
-			}
-			if r.Locked(now) {
-				locked = r.LockedUntil
-			}
+		r, err := tx.SignInRecord(addrSignInKey(addr))
+		if err != nil {
+			return err
+		}
+		if r.Locked(now) {
+			locked = r.LockedUntil
 		}
 		e, err := ParseEmail(email)
 		if err != nil {
@@ -100,8 +98,7 @@ func (d *Desk) SignIn(email, password, addr string) (User, string, error) {
 			return err
 		}
 		known = true
-		r, err := tx.SignInRecord(userSignInKey(u.ID))
-		if err != nil {
+		if r, err = tx.SignInRecord(userSignInKey(u.ID)); err != nil {
 			return err
 		}
 		if r.Locked(now) && r.LockedUntil.After(locked) {
@@ -115,7 +112,7 @@ func (d *Desk) SignIn(email, password, addr string) (User, string, error) {
 	if !locked.IsZero() {
 		return User{}, "", &ThrottledError{Until: locked}
 	}
-	stored := dummyHash
+	stored := dummyHash()
 	if known && u.PasswordHash != "" {
 		stored = u.PasswordHash
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -167,6 +168,19 @@ func (d *Desk) redeem(plain, password, addr string, signIn bool) (User, string, 
 				return err
 			}
 		}
+		// A new password lifts a sign-in lock: the throttle's sentence
+		// offers exactly that way out.
+		key := userSignInKey(u.ID)
+		r, err := tx.SignInRecord(key)
+		if err != nil {
+			return err
+		}
+		if len(r.Failures) > 0 || !r.LockedUntil.IsZero() {
+			r.Failures, r.LockedUntil = nil, time.Time{}
+			if err := tx.PutSignInRecord(key, r); err != nil {
+				return err
+			}
+		}
 		if !signIn {
 			return nil
 		}
@@ -196,14 +210,15 @@ func hashPassword(password string) (string, error) {
 }
 
 // dummyHash is checked against when a sign-in names no known account, so
-// an unknown email costs the same time as a wrong password.
-var dummyHash = func() string {
+// an unknown email costs the same time as a wrong password. Made on first
+// use: a command that signs no one in never pays for it.
+var dummyHash = sync.OnceValue(func() string {
 	h, err := hashPassword("no account has this password")
 	if err != nil {
-		panic(err)
+		return "$argon2id$v=19$m=65536,t=3,p=2$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 	}
 	return h
-}()
+})
 
 // CheckPassword reports whether password matches a stored argon2id hash.
 func CheckPassword(stored, password string) bool {

@@ -148,7 +148,9 @@ func restart(t *testing.T, dbPath string, p *mailertest.Peer) (*domain.Desk, int
 		t.Fatalf("reopen after the crash: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
-	d := domain.NewDesk(db)
+	// The same settings as the crashed process: a mail is composed when it
+	// is sent, with the settings in force then.
+	d := domain.NewDesk(db, domain.WithMailConfig(domain.MailConfig{BaseURL: "https://desk.example.com/set-password?token="}))
 	w := &mailer.Worker{Outbox: d, Transport: smtpTo(t, p, mailer.TLSNone, "", "")}
 	n, err := w.DeliverDue(context.Background())
 	if err != nil {

@@ -25,7 +25,8 @@ type SMTPConfig struct {
 	// mechanism the server offers is used (SCRAM, then PLAIN or LOGIN);
 	// without TLS, which only a loopback host allows, PLAIN.
 	Username, Password string
-	// From is the sender, "Name <address>" or a bare address.
+	// From is the sender of a message that carries none (OutboxMessage.From,
+	// set from the desk settings), "Name <address>" or a bare address.
 	From string
 	// RootCAs replaces the system roots for verifying the server's
 	// certificate (a private CA, a test certificate). Verification itself
@@ -69,9 +70,14 @@ func NewSMTP(cfg SMTPConfig) (*SMTP, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
 	}
-	from, err := ParseFrom(cfg.From)
-	if err != nil {
-		return nil, err
+	// The sender may come from the desk's settings, message by message
+	// (OutboxMessage.From); a configured one is the fallback.
+	var from *netmail.Address
+	if cfg.From != "" {
+		var err error
+		if from, err = ParseFrom(cfg.From); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Password != "" && cfg.Username == "" {
 		return nil, errors.New("an SMTP password needs a username")
@@ -159,7 +165,16 @@ func (s *SMTP) build(m domain.OutboxMessage, now time.Time) (*mail.Msg, error) {
 	}
 	to.Name = m.ToName
 	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
-	msg.FromMailAddress(s.from)
+	from := s.from
+	if m.From != "" {
+		if from, err = ParseFrom(m.From); err != nil {
+			return nil, Permanent(fmt.Errorf("the desk's sender %q: %w", m.From, err))
+		}
+	}
+	if from == nil {
+		return nil, errors.New(`no sender: set one with helpdesk config set from "Support <support@example.com>" (or --from)`)
+	}
+	msg.FromMailAddress(from)
 	msg.ToMailAddress(to)
 	msg.Subject(m.Subject)
 	if id := strings.Trim(m.MessageID, "<> "); id != "" {
