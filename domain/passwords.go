@@ -2,6 +2,7 @@ package domain
 
 import (
 	_ "embed"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -14,23 +15,32 @@ const (
 	MaxPasswordLen = 256
 )
 
-// commonPasswords is the shipped list, one a line, lower case. Only the
-// entries a customer could choose (MinPasswordLen or longer) matter.
+// commonPasswords is the shipped list: one a line, lower case, sorted
+// bytewise, after a few comment lines. Only entries a customer could
+// choose (MinPasswordLen or longer) are in it.
 //
 //go:embed passwords_common.txt
 var commonPasswords string
 
-var commonSet = sync.OnceValue(func() map[string]struct{} {
-	set := map[string]struct{}{}
-	for _, line := range strings.Split(commonPasswords, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") || utf8.RuneCountInString(line) < MinPasswordLen {
-			continue
+// commonList is the list's lines, made on first use; they point into the
+// embedded text, so it costs one slice header a line.
+var commonList = sync.OnceValue(func() []string {
+	lines := strings.Split(commonPasswords, "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
 		}
-		set[strings.ToLower(line)] = struct{}{}
 	}
-	return set
+	slices.Sort(out) // already sorted; a cheap guarantee for the search
+	return out
 })
+
+// IsCommonPassword reports whether a password is in the shipped list.
+func IsCommonPassword(pw string) bool {
+	_, found := slices.BinarySearch(commonList(), strings.ToLower(pw))
+	return found
+}
 
 // ValidatePassword refuses a password a customer may not choose, saying
 // why in one sentence.
@@ -45,7 +55,7 @@ func ValidatePassword(pw string) error {
 	case n > MaxPasswordLen:
 		return invalid("password", "must have at most %d characters", MaxPasswordLen)
 	}
-	if _, common := commonSet()[strings.ToLower(pw)]; common {
+	if IsCommonPassword(pw) {
 		return invalid("password", "is one of the most common passwords, which are tried first by anyone guessing; choose another")
 	}
 	return nil

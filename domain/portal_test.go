@@ -196,6 +196,8 @@ func TestPasswordRules(t *testing.T) {
 		"short":                    false,
 		"1234567890":               false, // common
 		"Password123":              false, // common, any case
+		"QWERTYUIOP":               false,
+		"zagrebelni":               false, // deep in the list
 		"correct horse battery":    true,
 		strings.Repeat("é", 10):    true,
 		strings.Repeat("x", 257):   false,
