@@ -26,7 +26,7 @@ func (db *DB) Check() ([]Problem, error) {
 		for err := range btx.Check() {
 			report("bbolt: %v", err)
 		}
-		for _, name := range [][]byte{bucketMeta, bucketUsers, bucketUsersByEmail, bucketOrgs, bucketOrgsByName, bucketOrgDomains, bucketOrgMembers, bucketAudit, bucketAuditBySubject, bucketTemplates, bucketOutbox, bucketOutboxQueue, bucketTokens, bucketAgents, bucketAgentKeys, bucketConversations, bucketConvMessages, bucketConvByRequester, bucketConvByStatus, bucketGroups, bucketGroupsByName, bucketGroupMembers, bucketUserGroups} {
+		for _, name := range [][]byte{bucketMeta, bucketUsers, bucketUsersByEmail, bucketOrgs, bucketOrgsByName, bucketOrgDomains, bucketOrgMembers, bucketAudit, bucketAuditBySubject, bucketTemplates, bucketOutbox, bucketOutboxQueue, bucketTokens, bucketAgents, bucketAgentKeys, bucketConversations, bucketConvMessages, bucketConvByRequester, bucketConvByStatus, bucketGroups, bucketGroupsByName, bucketGroupMembers, bucketUserGroups, bucketSessions, bucketSignIn, bucketOrgsBySlug, bucketOrgLogos} {
 			if btx.Bucket(name) == nil {
 				report("bucket %s is missing", name)
 				return nil
@@ -100,6 +100,7 @@ func checkUsers(t *tx, report func(string, ...any)) {
 
 func checkOrgs(t *tx, report func(string, ...any)) {
 	orgs, byName, domains := t.bucket(bucketOrgs), t.bucket(bucketOrgsByName), t.bucket(bucketOrgDomains)
+	slugs, logos := t.bucket(bucketOrgsBySlug), t.bucket(bucketOrgLogos)
 	_ = orgs.ForEach(func(k, v []byte) error {
 		var o domain.Organization
 		if err := decode(v, &o); err != nil {
@@ -116,6 +117,21 @@ func checkOrgs(t *tx, report func(string, ...any)) {
 		}
 		if o.ParentID != 0 && orgs.Get(idKey(o.ParentID)) == nil {
 			report("organization %d names parent %d, which does not exist", o.ID, o.ParentID)
+		}
+		if b := o.Brand; b != nil {
+			if owner := slugs.Get([]byte(b.Slug)); owner == nil || btoi(owner) != uint64(o.ID) {
+				report("organization %d (%s) has branding %q but the slug index disagrees", o.ID, o.Name, b.Slug)
+			}
+			if logo := logos.Get(k); (b.LogoType != "") != (logo != nil) || (logo != nil && len(logo) != b.LogoSize) {
+				report("organization %d (%s): its logo does not match its branding (%s, %d bytes)", o.ID, o.Name, b.LogoType, b.LogoSize)
+			}
+		}
+		return nil
+	})
+	_ = slugs.ForEach(func(k, v []byte) error {
+		o, err := t.Org(domain.ID(btoi(v)))
+		if err != nil || o.Brand == nil || o.Brand.Slug != string(k) {
+			report("slug index %q points at organization %d, which has another branding", k, btoi(v))
 		}
 		return nil
 	})

@@ -53,11 +53,21 @@
 //	  <group id><user id> -> empty
 //	user_groups
 //	  <user id><group id> -> empty              the same pairs the other way round
+//	sessions
+//	  <sha-256 of session id> -> JSON domain.CustomerSession   portal sign-ins
+//	signin
+//	  "user/<user id>"    -> JSON domain.SignInRecord   failures, lock, last sign-in
+//	  "addr/<address>"    -> JSON domain.SignInRecord   failures and lock of a client address
+//	orgs_by_slug
+//	  <branding slug>     -> <org id>           from Organization.Brand.Slug
+//	org_logos
+//	  <org id>            -> logo bytes (PNG or SVG, at most 200 KB; type in Brand)
 //
 // Organizations carry their agreement and users their latest acceptance
 // and notification channels inside their JSON records (no index).
 //
-// meta also holds "settings" -> JSON domain.Settings.
+// meta also holds "settings" -> JSON domain.Settings: the desk settings
+// (portal URL, desk name, sender, self-signup, default templates).
 //
 // Every secondary index is written in the same transaction as its record,
 // and the old entry is removed when the indexed value changes. Check
