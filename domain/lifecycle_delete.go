@@ -121,7 +121,8 @@ func (d *Desk) DeleteUser(actor Actor, id ID, confirmEmail string) (DeletePrevie
 			if err != nil {
 				return err
 			}
-			m.State, m.LastError, m.UpdatedAt, m.Link = MailCancelled, "recipient was deleted", now, ""
+			m.State, m.LastError, m.UpdatedAt = MailCancelled, "recipient was deleted", now
+			m.dropLink(linkDroppedNote)
 			if err := tx.PutMessage(&m); err != nil {
 				return err
 			}

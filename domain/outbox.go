@@ -67,11 +67,7 @@ func (d *Desk) queueMailTo(tx Tx, r recipient, event MailEvent, subject, body st
 		if err != nil {
 			return err
 		}
-		purpose := event
-		if event == EventAccountExists {
-			purpose = EventReset
-		}
-		if err := tx.PutToken(Token{Hash: hash, UserID: r.userID, Purpose: purpose, ExpiresAt: now.Add(settings.ttl()), Signup: signup}); err != nil {
+		if err := tx.PutToken(Token{Hash: hash, UserID: r.userID, Purpose: tokenPurpose(event), ExpiresAt: now.Add(settings.ttl()), Signup: signup}); err != nil {
 			return err
 		}
 		token = plain
@@ -93,11 +89,31 @@ func (d *Desk) queueMailTo(tx Tx, r recipient, event MailEvent, subject, body st
 	return tx.PutMessage(&m)
 }
 
+// tokenPurpose is what a link mailed for an event does: the account-exists
+// mail carries a reset link.
+func tokenPurpose(e MailEvent) MailEvent {
+	if e == EventAccountExists {
+		return EventReset
+	}
+	return e
+}
+
 // linkPlaceholder is what agents see where a queued mail's link will go.
 const (
 	linkPlaceholder = "[set-password link: made when the mail is sent, shown to no one]"
 	linkSentNote    = "[link sent; not kept]"
+	linkDroppedNote = "[link not sent; not kept]"
 )
+
+// dropLink forgets a message's token for good (sent, cancelled): a
+// message queued before send-time composition held the whole link in its
+// text too, which note replaces.
+func (m *OutboxMessage) dropLink(note string) {
+	if m.Link != "" && !m.Compose {
+		m.Text = strings.ReplaceAll(m.Text, m.Link, note)
+	}
+	m.Link = ""
+}
 
 // composeForSending fills in the settings-dependent tags of a message about
 // to be sent: {DESK_NAME} and the link, with the settings in force now, and
@@ -123,8 +139,11 @@ func (d *Desk) composeForSending(m OutboxMessage, s Settings) OutboxMessage {
 func (d *Desk) forAgents(m OutboxMessage, s Settings) OutboxMessage {
 	ms := d.mailSettings(s)
 	note := linkPlaceholder
-	if m.State != MailQueued {
+	switch m.State {
+	case MailSent:
 		note = linkSentNote
+	case MailCancelled:
+		note = linkDroppedNote
 	}
 	if m.Compose {
 		m.Subject, m.Text = fillDeferred(m.Subject, m.Text, ms.deskName, note)
@@ -361,6 +380,21 @@ func (d *Desk) RetryMessage(actor Actor, id ID) (OutboxMessage, error) {
 		}
 		now := d.clock()
 		before := m.State
+		// A cancelled link mail lost its token: it goes again with a new one.
+		if m.Compose && m.Event.NeedsLink() && m.Link == "" {
+			settings, err := tx.Settings()
+			if err != nil {
+				return err
+			}
+			plain, hash, err := newToken()
+			if err != nil {
+				return err
+			}
+			if err := tx.PutToken(Token{Hash: hash, UserID: m.UserID, Purpose: tokenPurpose(m.Event), ExpiresAt: now.Add(settings.ttl())}); err != nil {
+				return err
+			}
+			m.Link = plain
+		}
 		m.State, m.Attempts, m.NextTry, m.UpdatedAt = MailQueued, 0, now, now
 		if err := tx.PutMessage(&m); err != nil {
 			return err
@@ -444,7 +478,8 @@ func (d *Desk) cancelMessage(id ID) error {
 		if err != nil || why == "" {
 			return err
 		}
-		m.State, m.LastError, m.UpdatedAt, m.Link = MailCancelled, why, d.clock(), ""
+		m.State, m.LastError, m.UpdatedAt = MailCancelled, why, d.clock()
+		m.dropLink(linkDroppedNote)
 		c.event("mail", m.ID)
 		return tx.PutMessage(&m)
 	})
@@ -458,10 +493,7 @@ func (d *Desk) RecordSent(id ID, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		if m.Link != "" && !m.Compose {
-			m.Text = strings.ReplaceAll(m.Text, m.Link, linkSentNote)
-		}
-		m.Link = ""
+		m.dropLink(linkSentNote)
 		m.State, m.SentAt, m.UpdatedAt, m.LastError = MailSent, at.UTC(), at.UTC(), ""
 		m.Attempts++
 		c.event("mail", id)

@@ -229,6 +229,11 @@ func TestSignupCreatesAccountAndOrganizationOnlyWhenTheLinkIsFollowed(t *testing
 	if len(ms) != 1 || ms[0].Event != domain.EventCreateAccount || ms[0].UserID != 0 {
 		t.Fatalf("mails %+v", ms)
 	}
+	// The worker sends it: an address with no account is no reason to
+	// cancel.
+	if m, ok, err := d.NextDue(time.Now().Add(time.Hour)); err != nil || !ok || m.ID != ms[0].ID || !strings.Contains(m.Text, "/set-password?token=") {
+		t.Fatalf("the create-account mail is not due for sending: %+v %v %v", m, ok, err)
+	}
 	tok := tokenFrom(t, d, ms[0])
 	if _, _, err := d.RedeemLink(tok, "short", ""); err == nil {
 		t.Fatal("a short password accepted")
@@ -340,4 +345,26 @@ func TestBrandingSlugAndLogo(t *testing.T) {
 		t.Errorf("the old slug still answers: %v", err)
 	}
 	lcCheck(t, db)
+}
+
+func TestCancelledLinkMailRetriedGetsANewLink(t *testing.T) {
+	d, _, _ := lcDesk(t)
+	u := mustUser(t, d, domain.UserInput{Email: "ann@acme.com"})
+	u, _ = d.DisableUser(ann, u.ID, u.Version)
+	if _, ok, err := d.NextDue(time.Now().Add(time.Hour)); ok || err != nil {
+		t.Fatalf("a mail to a disabled user is due: %v %v", ok, err)
+	}
+	m := newestMail(t, d, u.Email)
+	if m.State != domain.MailCancelled || !strings.Contains(m.Text, "[link not sent; not kept]") {
+		t.Fatalf("cancelled mail as agents see it: %s %q", m.State, m.Text)
+	}
+	if _, err := d.EnableUser(ann, u.ID, u.Version); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.RetryMessage(ann, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.RedeemToken(tokenFrom(t, d, m), "a long enough password"); err != nil {
+		t.Errorf("the retried mail's link does not work: %v", err)
+	}
 }
