@@ -333,6 +333,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return m.push(newTemplatesScreen(m.c))
+	case openSettingsMsg:
+		if _, ok := m.active().(*settingsScreen); ok {
+			return nil
+		}
+		return m.push(newSettingsScreen(m.c))
 	case openTemplateMsg:
 		if s, ok := m.active().(*templateScreen); ok && s.name == msg.name {
 			return nil

@@ -28,9 +28,12 @@ type keyMap struct {
 	// Account lifecycle: a user's agreement and permanent delete.
 	AcceptAgreement, DeleteUser, Preferences key.Binding
 
+	// A user's links: a set-password link, a new verification link.
+	SendReset, ResendVerify key.Binding
+
 	// An organization.
 	AddDomain, RemoveDomain, ToggleActive key.Binding
-	SetAgreement, CopyOrg                 key.Binding
+	SetAgreement, CopyOrg, Branding       key.Binding
 
 	// The organizations list.
 	TreeView key.Binding
@@ -46,6 +49,9 @@ type keyMap struct {
 
 	// Mail: the outbox and the templates, opened from the audit log.
 	Outbox, Templates, CycleMail, Retry, SwitchPane key.Binding
+
+	// The desk settings, opened from the audit log and the templates.
+	Settings key.Binding
 
 	// Conversations: the inbox, a thread, and from a user's screen.
 	Inbox, CycleConv, CycleAssignee, FilterOrg       key.Binding
@@ -105,9 +111,12 @@ func newKeyMap() *keyMap {
 		AcceptAgreement: b(ks("A"), "A", "record agreement acceptance"),
 		DeleteUser:      b(ks("X"), "X", "delete user for good"),
 		Preferences:     b(ks("p"), "p", "preferences: language, channels"),
+		SendReset:       b(ks("R"), "R", "send a set-password link"),
+		ResendVerify:    b(ks("V"), "V", "resend the verification link"),
 
 		SetAgreement: b(ks("A"), "A", "set agreement"),
 		CopyOrg:      b(ks("y"), "y", "copy organization"),
+		Branding:     b(ks("b"), "b", "sign-in branding: slug, title, colour"),
 		TreeView:     b(ks("v"), "v", "tree/list view"),
 
 		AddDomain:    b(ks("a"), "a", "add domain"),
@@ -128,6 +137,7 @@ func newKeyMap() *keyMap {
 		CycleMail:  b(ks("s"), "s", "state: all/queued/sent/failed/cancelled"),
 		Retry:      b(ks("r"), "r", "retry sending"),
 		SwitchPane: b(ks("tab", "shift+tab"), "tab", "subject/body"),
+		Settings:   b(ks("S"), "S", "desk settings"),
 
 		Inbox:         b(ks("i"), "i", "conversations inbox"),
 		CycleConv:     b(ks("s"), "s", "status: open/pending/resolved/closed/all"),

@@ -23,7 +23,7 @@ func keysMarkdown() string {
 	screens := []screen{
 		newUsersScreen(c), newCreateUserScreen(c), newUserScreen(c, 0),
 		newOrgsScreen(c), newOrgScreen(c, 0), newAuditTab(c), newOutboxScreen(c, false), newMessageScreen(c, 0, false),
-		newTemplatesScreen(c), newTemplateScreen(c, ""), newWelcomeScreen(c),
+		newTemplatesScreen(c), newTemplateScreen(c, ""), newSettingsScreen(c), newWelcomeScreen(c),
 		newInboxScreen(c, 0, ""), newConvScreen(c, 0), newCreateConvScreen(c, 0, ""),
 	}
 	var b strings.Builder

@@ -44,3 +44,38 @@ func TestOwnerSeesEveryKey(t *testing.T) {
 	d := newDriver(t, desk, 100, 30)
 	d.mustShow("new user", "disable/enable")
 }
+
+// The keys of the customer portal follow the same rule: settings need the
+// templates permission, links users.write, branding orgs.write.
+func TestPortalKeysFollowTheAgentsPermissions(t *testing.T) {
+	desk := newTestDesk(t, 20)
+	viewer := domain.Actor{Name: "agent:val@example.com", AgentID: 7, Perms: domain.PermOrgDomains}
+	m := New(Options{Desk: desk, Actor: viewer, Renderer: asciiRenderer(), Location: time.UTC})
+	d := newDriverWith(t, m, 120, 30)
+
+	d.keys("enter") // the first user, pending
+	activeAs[*userScreen](t, d)
+	d.mustShow("never signed in")
+	d.mustNotShow("R send", "V resend", "resends the verification link")
+	d.keys("V")
+	d.mustShow("needs the users.write permission")
+
+	d.keys("esc", "2", "enter")
+	activeAs[*orgScreen](t, d)
+	d.mustNotShow("sign-in branding")
+	d.keys("b")
+	if activeAs[*orgScreen](t, d).mode != orgViewing {
+		t.Fatal("b opened the branding form for an agent without orgs.write")
+	}
+	d.mustShow("needs the orgs.write permission")
+
+	d.keys("esc", "3", "S")
+	s := activeAs[*settingsScreen](t, d)
+	d.mustShow("read only", "base-url")
+	d.mustNotShow("enter edit")
+	d.keys("e")
+	if s.form != nil {
+		t.Fatal("e opened a setting for an agent without templates")
+	}
+	d.mustShow("needs the templates permission")
+}

@@ -14,12 +14,17 @@ import (
 // the agreement that applies and its acceptance, what moving the user to
 // another organization means for agreements, and the permanent delete.
 
-// userLife is read with the user: whether it may sign in and which
-// agreement applies.
+// userLife is read with the user: whether it may sign in, its sign-ins on
+// the portal, and which agreement applies.
 type userLife struct {
 	signIn string // why the user cannot sign in; "" when it can
-	agr    domain.AgreementStatus
-	groups userGroups
+	// signIns is the sign-in state in words ("never signed in", "signed
+	// in last at …"); signInsErr is why it could not be read, shown as an
+	// error rather than as a state the user is not in.
+	signIns    domain.SignInState
+	signInsErr error
+	agr        domain.AgreementStatus
+	groups     userGroups
 }
 
 func readLife(desk *domain.Desk, id domain.ID) userLife {
@@ -27,6 +32,7 @@ func readLife(desk *domain.Desk, id domain.ID) userLife {
 	if ok, why := desk.CanSignIn(id); !ok {
 		l.signIn = why
 	}
+	l.signIns, l.signInsErr = desk.SignInState(id)
 	l.agr, _ = desk.AgreementStatus(id)
 	l.groups.groups, l.groups.perms, _ = desk.UserGroups(id)
 	return l
@@ -75,13 +81,16 @@ type deleteUser struct {
 func (s *userScreen) lifeRows(row func(label, value, hint string) string) []string {
 	st := s.c.st
 	var out []string
+	label := "Sign-in"
 	if s.life.signIn != "" && s.user.State != domain.StateDisabled {
-		line := row("Sign-in", "", "")
+		line := row(label, "", "")
 		// The reason replaces the dash, in the error colour.
 		line = strings.TrimSuffix(line, st.muted.Render("—")) +
 			st.errText.Render(cut("cannot sign in: "+sanitizeLine(s.life.signIn), s.w-labelWidth-6))
 		out = append(out, line)
+		label = ""
 	}
+	out = append(out, s.signInsRows(label, row)...)
 	if txt := s.life.agr.String(); txt != "" {
 		hint := ""
 		if s.life.agr.Pending() && s.c.actor.Can(domain.PermUsersWrite) {
@@ -95,6 +104,52 @@ func (s *userScreen) lifeRows(row func(label, value, hint string) string) []stri
 	}
 	out = append(out, row("Notify", sanitizeLine(notifyLine(s.user)), hint))
 	return append(out, s.groupRows(row)...)
+}
+
+// signInsRows are the user's sign-ins on the portal, in the desk's words:
+// the last one and a lock in force, in the warning colour while locked, in
+// the error colour when the state could not be read (never as "never
+// signed in"). A state too long for the line goes one part a line, so the
+// lock's end is never cut off. It names the link key that fits the user
+// when there is room and the agent may use it.
+func (s *userScreen) signInsRows(label string, row func(label, value, hint string) string) []string {
+	st := s.c.st
+	vw := s.w - labelWidth - 6
+	styled := func(label string, render func(...string) string, text string) string {
+		line := row(label, "", "")
+		return strings.TrimSuffix(line, st.muted.Render("—")) + render(cut(text, vw))
+	}
+	if err := s.life.signInsErr; err != nil {
+		return []string{styled(label, st.errText.Render, "could not read the sign-ins: "+sanitizeLine(err.Error()))}
+	}
+	text := sanitizeLine(s.life.signIns.String())
+	if !s.life.signIns.LockedUntil.IsZero() {
+		parts := []string{text}
+		if ansiWidth(text) > vw {
+			parts = strings.Split(text, "; ")
+		}
+		var out []string
+		for i, p := range parts {
+			if i > 0 {
+				label = ""
+			}
+			out = append(out, styled(label, st.warnText.Render, p))
+		}
+		return out
+	}
+	hint, k := "", s.c.keys
+	if s.c.actor.Can(domain.PermUsersWrite) {
+		switch s.user.State {
+		case domain.StatePending:
+			hint = k.ResendVerify.Help().Key + " resends the verification link"
+		case domain.StateActive:
+			hint = k.SendReset.Help().Key + " sends a set-password link"
+		}
+	}
+	if ansiWidth(text)+ansiWidth(hint)+2 > vw {
+		hint = ""
+	}
+	return []string{row(label, text, hint)}
 }
 
 func (s *userScreen) askAccept() tea.Cmd {

@@ -40,6 +40,7 @@ const (
 	orgEditing
 	orgSettingAgreement
 	orgCopying
+	orgBranding
 )
 
 // orgScreen shows one organization: name, domains, parent, active flag,
@@ -101,7 +102,7 @@ func (s *orgScreen) SetSize(w, h int) {
 
 func (s *orgScreen) Capturing() bool { return s.mode != orgViewing }
 func (s *orgScreen) Dirty() bool {
-	return (s.mode == orgEditing || s.mode == orgSettingAgreement) && s.form.Dirty()
+	return (s.mode == orgEditing || s.mode == orgSettingAgreement || s.mode == orgBranding) && s.form.Dirty()
 }
 
 func (s *orgScreen) load() tea.Cmd {
@@ -190,6 +191,8 @@ func (s *orgScreen) update(msg tea.Msg) tea.Cmd {
 			return s.updateEdit(msg)
 		case orgSettingAgreement, orgCopying:
 			return s.updateLifeForm(msg)
+		case orgBranding:
+			return s.updateBranding(msg)
 		}
 		return s.updateView(msg)
 	}
@@ -243,6 +246,11 @@ func (s *orgScreen) updateView(msg tea.KeyMsg) tea.Cmd {
 			return cmd
 		}
 		return s.startCopy()
+	case key.Matches(msg, k.Branding):
+		if cmd := s.c.refuse(domain.PermOrgsWrite); cmd != nil {
+			return cmd
+		}
+		return s.startBranding()
 	case key.Matches(msg, k.Open):
 		if u, ok := s.members.Selected(); ok {
 			return s.c.post(openUserMsg{id: u.ID})
@@ -470,7 +478,7 @@ func (s *orgScreen) saved(msg orgSavedMsg) tea.Cmd {
 	var conflict *domain.ConflictError
 	switch {
 	case msg.err == nil:
-		if s.mode == orgEditing || s.mode == orgSettingAgreement {
+		if s.mode == orgEditing || s.mode == orgSettingAgreement || s.mode == orgBranding {
 			s.mode, s.form = orgViewing, nil
 		}
 		return tea.Batch(s.load(), s.members.Refresh(), status(statusOK, sanitizeLine(msg.note)))
@@ -478,7 +486,7 @@ func (s *orgScreen) saved(msg orgSavedMsg) tea.Cmd {
 		s.conflict = conflict
 		s.form.Blur()
 		return status(statusErr, "Not saved: "+sanitizeLine(conflict.By)+" changed this organization meanwhile.")
-	case (s.mode == orgEditing || s.mode == orgSettingAgreement) && s.form.SetError(msg.err):
+	case (s.mode == orgEditing || s.mode == orgSettingAgreement || s.mode == orgBranding) && s.form.SetError(msg.err):
 		return status(statusErr, "Not saved: "+sanitizeLine(msg.err.Error()))
 	}
 	return tea.Batch(s.load(), errStatus("Not saved: ", msg.err))
@@ -521,6 +529,10 @@ func (s *orgScreen) header() string {
 	} else if s.mode == orgSettingAgreement || s.mode == orgCopying {
 		b.WriteString("\n" + s.lifeFormTitle() + "\n")
 		b.WriteString(s.form.View())
+	} else if s.mode == orgBranding {
+		b.WriteString("\n" + s.brandingTitle() + "\n")
+		b.WriteString(s.form.View())
+		b.WriteString("\n" + s.brandingNote())
 	} else {
 		row("Domains", sanitizeLine(strings.Join(o.Domains, ", ")), "a adds · x removes")
 		row("Parent", sanitizeLine(o.Parent), "")
@@ -529,6 +541,13 @@ func (s *orgScreen) header() string {
 			agrHint = "A sets"
 		}
 		row("Agreement", agreementLine(o.Organization), agrHint)
+		if o.Brand != nil {
+			brandHint := ""
+			if s.c.actor.Can(domain.PermOrgsWrite) {
+				brandHint = s.c.keys.Branding.Help().Key + " edits"
+			}
+			row("Sign-in page", brandingLine(o.Brand), brandHint)
+		}
 		notes := strings.Split(sanitize(o.Notes), "\n")
 		row("Notes", notes[0], "")
 	}
@@ -574,11 +593,13 @@ func (s *orgScreen) ShortHelp() []key.Binding {
 		return []key.Binding{k.Save, keyHelp(k.NextField, "next"), keyHelp(k.Back, "cancel")}
 	case orgSettingAgreement, orgCopying:
 		return s.lifeFormHelp()
+	case orgBranding:
+		return []key.Binding{k.Save, keyHelp(k.NextField, "next"), keyHelp(k.Back, "cancel")}
 	}
 	return []key.Binding{keyHelp(k.Open, "open member"), s.c.gate(k.AddDomain, domain.PermOrgDomains),
 		s.c.gate(k.RemoveDomain, domain.PermOrgDomains), s.c.gate(k.ToggleActive, domain.PermOrgsWrite),
 		s.c.gate(k.Edit, domain.PermOrgsWrite), s.c.gate(k.SetAgreement, domain.PermOrgsWrite),
-		s.c.gate(k.CopyOrg, domain.PermOrgsWrite), k.Back}
+		s.c.gate(k.CopyOrg, domain.PermOrgsWrite), s.c.gate(k.Branding, domain.PermOrgsWrite), k.Back}
 }
 
 func (s *orgScreen) FullHelp() [][]key.Binding {
@@ -587,7 +608,8 @@ func (s *orgScreen) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, keyHelp(k.Open, "open member")},
 		{s.c.gate(k.AddDomain, domain.PermOrgDomains), s.c.gate(k.RemoveDomain, domain.PermOrgDomains),
 			s.c.gate(k.ToggleActive, domain.PermOrgsWrite), s.c.gate(k.Edit, domain.PermOrgsWrite),
-			s.c.gate(k.SetAgreement, domain.PermOrgsWrite), s.c.gate(k.CopyOrg, domain.PermOrgsWrite)},
+			s.c.gate(k.SetAgreement, domain.PermOrgsWrite), s.c.gate(k.CopyOrg, domain.PermOrgsWrite),
+			s.c.gate(k.Branding, domain.PermOrgsWrite)},
 		{k.Save, k.NextField, k.PrevField, k.Reload, k.ApplyMine},
 	}
 }

@@ -37,8 +37,8 @@ type (
 )
 
 // auditTab is the audit log section with the keys that open the mail
-// screens (the outbox and the templates), which the tab bar has no room
-// for at 80 columns.
+// screens (the outbox and the templates) and the desk settings, which the
+// tab bar has no room for at 80 columns.
 type auditTab struct{ *auditScreen }
 
 func newAuditTab(c *common) *auditTab { return &auditTab{newAuditScreen(c)} }
@@ -51,6 +51,8 @@ func (a *auditTab) Update(msg tea.Msg) tea.Cmd {
 			return a.c.post(openOutboxMsg{})
 		case key.Matches(km, k.Templates):
 			return a.c.post(openTemplatesMsg{})
+		case key.Matches(km, k.Settings):
+			return a.c.post(openSettingsMsg{})
 		}
 	}
 	return a.auditScreen.Update(msg)
@@ -58,7 +60,7 @@ func (a *auditTab) Update(msg tea.Msg) tea.Cmd {
 
 func (a *auditTab) FullHelp() [][]key.Binding {
 	k := a.c.keys
-	return append(a.auditScreen.FullHelp(), []key.Binding{k.Outbox, k.Templates})
+	return append(a.auditScreen.FullHelp(), []key.Binding{k.Outbox, k.Templates, k.Settings})
 }
 
 // mailFilters are the states the filter key cycles through; "" is all.

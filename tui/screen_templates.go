@@ -110,6 +110,8 @@ func (s *templatesScreen) Update(msg tea.Msg) tea.Cmd {
 			if s.cursor < len(s.templates) {
 				return s.c.post(openTemplateMsg{name: s.templates[s.cursor].Name})
 			}
+		case key.Matches(msg, k.Settings):
+			return s.c.post(openSettingsMsg{})
 		case key.Matches(msg, k.Up):
 			s.cursor--
 			s.follow()
@@ -144,7 +146,14 @@ func (s *templatesScreen) View() string {
 		hint = "read only: editing needs the templates permission"
 	}
 	b.WriteString(joinRight(" "+st.title.Render("Mail templates"), st.muted.Render(hint)+" ", s.w) + "\n\n")
-	nw, ew, sw := 12, 8, max(s.w/3, 16)
+	// Names and events as long as the longest, within reason: the shipped
+	// create-account and account-exists are read whole.
+	nw, ew := 8, 7
+	for _, t := range s.templates {
+		nw, ew = max(nw, width(sanitizeLine(t.Name))), max(ew, len(t.Event))
+	}
+	nw, ew = min(nw, 16), min(ew, 14)
+	sw := max(min(s.w/3, s.w-nw-ew-26), 16)
 	b.WriteString(st.colHead.Render("  " + fit("NAME", nw) + "  " + fit("EVENT", ew) + "  " + fit("SUBJECT", sw) + "  ORIGIN"))
 	switch {
 	case s.err != nil:
@@ -180,10 +189,10 @@ func (s *templatesScreen) ShortHelp() []key.Binding {
 	if !s.c.actor.Can(domain.PermTemplates) {
 		open = keyHelp(k.Open, "read")
 	}
-	return []key.Binding{open, k.Down}
+	return []key.Binding{open, k.Down, k.Settings}
 }
 
 func (s *templatesScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Home, k.End, k.Open}}
+	return [][]key.Binding{{k.Up, k.Down, k.Home, k.End, k.Open}, {k.Settings}}
 }

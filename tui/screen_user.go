@@ -181,6 +181,8 @@ func (s *userScreen) Update(msg tea.Msg) tea.Cmd {
 		return s.moveConfirmed(msg)
 	case prefsSavedMsg:
 		return s.prefsSaved(msg)
+	case linkQueuedMsg:
+		return s.linkQueued(msg)
 	case tea.KeyMsg:
 		if s.del != nil {
 			return s.updateDelete(msg)
@@ -251,6 +253,10 @@ func (s *userScreen) updateView(msg tea.KeyMsg) tea.Cmd {
 			return cmd
 		}
 		return s.startPrefs()
+	case key.Matches(msg, k.SendReset):
+		return s.askReset()
+	case key.Matches(msg, k.ResendVerify):
+		return s.askResend()
 	case key.Matches(msg, k.DeleteUser):
 		if cmd := s.c.refuse(domain.PermUsersDelete); cmd != nil {
 			return cmd
@@ -566,7 +572,7 @@ func auditLine(c *common, e domain.AuditEntry, w int, withSubject, sel bool) str
 	if !withSubject {
 		action = strings.TrimPrefix(strings.TrimPrefix(action, "user."), "org.")
 	}
-	line := marker + c.when(e.At) + "  " + fit(sanitizeLine(e.Actor), aw) + "  " + fit(sanitizeLine(action), xw) + "  "
+	line := marker + c.when(e.At) + "  " + fit(actorText(e, !withSubject), aw) + "  " + fit(sanitizeLine(action), xw) + "  "
 	if withSubject {
 		line += fit(sanitizeLine(e.Subject), sw) + "  "
 	}
@@ -644,11 +650,21 @@ func (s *userScreen) ShortHelp() []key.Binding {
 	if s.life.agr.Pending() {
 		short = append(short, s.c.gate(k.AcceptAgreement, domain.PermUsersWrite))
 	}
+	// The link that fits the user: a new verification link while it is
+	// pending, else a set-password link (none goes to a disabled user).
+	reset, resend := s.linkKeys()
+	switch s.user.State {
+	case domain.StatePending:
+		short = append(short, resend)
+	case domain.StateActive:
+		short = append(short, reset)
+	}
 	return append(short, keyHelp(k.Down, "history"), k.Back)
 }
 
 func (s *userScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
+	reset, resend := s.linkKeys()
 	return [][]key.Binding{
 		{s.c.gate(k.Edit, domain.PermUsersWrite), s.c.gate(k.Toggle, domain.PermUsersDisable), k.OpenOrg,
 			keyHelp(k.Up, "scroll history"), keyHelp(k.Down, "scroll history")},
@@ -657,5 +673,6 @@ func (s *userScreen) FullHelp() [][]key.Binding {
 		{k.UserConvs, s.c.gate(k.NewConv, domain.PermUsersWrite)},
 		{s.c.gate(k.AcceptAgreement, domain.PermUsersWrite), s.c.gate(k.Preferences, domain.PermUsersWrite),
 			s.c.gate(k.DeleteUser, domain.PermUsersDelete)},
+		{reset, resend},
 	}
 }

@@ -139,8 +139,13 @@ func TestDisableEnableRoundTripKeepsData(t *testing.T) {
 	d.mustShow("Enabled Kofi Nguyen (pending)")
 	d.mustNotShow("⊘ disabled")
 
-	// Everything but the bookkeeping is as it was.
+	// Everything but the bookkeeping is as it was; disabling also ended
+	// the user's portal sessions (a new session epoch).
 	back.Version, back.UpdatedAt, back.UpdatedBy = orig.Version, orig.UpdatedAt, orig.UpdatedBy
+	if back.SessionEpoch != orig.SessionEpoch+1 {
+		t.Fatalf("session epoch %d after disable, want %d", back.SessionEpoch, orig.SessionEpoch+1)
+	}
+	back.SessionEpoch = orig.SessionEpoch
 	if back != orig {
 		t.Fatalf("round trip changed the user:\n got %+v\nwant %+v", back, orig)
 	}
