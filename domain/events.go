@@ -5,7 +5,7 @@ import "sync"
 // Event tells open sessions that something changed, after it committed, so
 // they can refresh what they show.
 type Event struct {
-	Kind string // SubjectUser, SubjectOrg, SubjectConv, "mail", "template", "agent"; "import" after a bulk load
+	Kind string // SubjectUser, SubjectOrg, SubjectConv, "mail", "template", "settings", "agent"; "import" after a bulk load
 	ID   ID
 }
 
