@@ -45,6 +45,9 @@ type app struct {
 	shared *session
 	// mail holds the mail flags (mailconfig.go).
 	mail mailFlags
+	// portalURL is where this process serves the customer portal, if it
+	// does: mailed links use it when no base-url is set anywhere.
+	portalURL string
 }
 
 func (a *app) actor() domain.Actor {
@@ -135,6 +138,9 @@ func (a *app) resolveDB() string {
 type session struct {
 	db   *store.DB
 	desk *domain.Desk
+	// overrides are the flags and variables that override desk settings
+	// for the process that opened the database (config show names them).
+	overrides map[string]setting
 }
 
 func (a *app) open() (*session, error) {
@@ -144,11 +150,12 @@ func (a *app) open() (*session, error) {
 	if err != nil {
 		return nil, err
 	}
+	mail.FallbackBaseURL = a.portalURL
 	db, err := store.Open(a.resolveDB(), store.Options{})
 	if err != nil {
 		return nil, err
 	}
-	return &session{db: db, desk: domain.NewDesk(db, domain.WithMailConfig(mail))}, nil
+	return &session{db: db, desk: domain.NewDesk(db, domain.WithMailConfig(mail)), overrides: a.settingOverrides()}, nil
 }
 
 func (s *session) Close() error { return s.db.Close() }

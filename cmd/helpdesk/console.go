@@ -3,8 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log"
+	"net"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -24,6 +28,7 @@ const demoConsoleUsers = 200
 // persistent, so subcommands do not inherit them.
 func (a *app) consoleFlags(root *cobra.Command) {
 	root.Flags().Bool("demo", false, "open the console on a fresh temporary database filled with demo data (removed on exit)")
+	root.Flags().String("http", "", "also serve the customer portal on this address (host:port) while the console is open, e.g. 127.0.0.1:8080")
 }
 
 // runConsole opens the console: on the database (--db, $HELPDESK_DB, the
@@ -42,6 +47,22 @@ func (a *app) runConsole(cmd *cobra.Command) error {
 		}
 		defer os.RemoveAll(dir)
 		a.dbPath = filepath.Join(dir, "helpdesk.db")
+	}
+	// With --http the portal runs in this process on the console's desk;
+	// with no base-url set anywhere, mailed links point at it.
+	var portalCfg *portalConfig
+	if cmd.Flags().Changed("http") {
+		addr, _ := cmd.Flags().GetString("http")
+		if strings.TrimSpace(addr) == "" {
+			return usagef("--http needs an address such as 127.0.0.1:8080")
+		}
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return fmt.Errorf("cannot listen on %s: %w", addr, err)
+		}
+		defer ln.Close()
+		portalCfg = &portalConfig{ln: ln}
+		a.portalURL = portalCfg.url()
 	}
 	// The same opening as every command (path, mail settings), so the
 	// console and the command line act alike.
@@ -84,10 +105,39 @@ func (a *app) runConsole(cmd *cobra.Command) error {
 		defer stopMail()
 	}
 
+	// The portal serves while the console is open and stops before the
+	// database closes. What it has to say goes to the status line: the
+	// screen belongs to the console.
+	if portalCfg != nil {
+		logger := log.New(noticeWriter{p}, "", 0)
+		site, err := startPortal(s.desk, portalCfg, logger)
+		if err != nil {
+			return fmt.Errorf("portal: %w", err)
+		}
+		defer site.stop(2 * time.Second)
+		line := portalLine(site, s.desk)
+		go p.Send(tui.Notice(line, false))
+		go func() {
+			if err := <-site.served; err != nil {
+				p.Send(tui.Notice("Portal stopped: "+err.Error(), true))
+			}
+		}()
+	}
+
 	if _, err := p.Run(); err != nil {
 		return fmt.Errorf("console: %w", err)
 	}
 	return nil
+}
+
+// noticeWriter puts each log line on the console's status line.
+type noticeWriter struct{ p *tea.Program }
+
+func (w noticeWriter) Write(b []byte) (int, error) {
+	line := "Portal: " + strings.TrimSpace(string(b))
+	// Send waits for the program to read; a log line must not.
+	go w.p.Send(tui.Notice(line, true))
+	return len(b), nil
 }
 
 func isTerminal(v any) bool {

@@ -340,7 +340,10 @@ func (a *app) workerOutbox() mailer.Outbox {
 	if a.shared != nil {
 		return a.shared.desk
 	}
-	return fileOutbox{path: a.resolveDB()}
+	// Mail is composed when it is sent, so the worker's desk carries this
+	// process's overrides (--desk-name, --base-url, --from).
+	mail, _ := a.deskMailConfig() // checked when the transport was built
+	return fileOutbox{path: a.resolveDB(), mail: mail}
 }
 
 // fileOutbox opens the database for each step (claim, record) and closes it
@@ -348,7 +351,10 @@ func (a *app) workerOutbox() mailer.Outbox {
 // or talks to a slow SMTP server: `mail list` and `user add` keep working
 // beside it. The delivery semantics do not change: the outcome is written
 // only after the server's reply.
-type fileOutbox struct{ path string }
+type fileOutbox struct {
+	path string
+	mail domain.MailConfig
+}
 
 // workerLockWait is how long a step waits for another helpdesk command to
 // let go of the file: longer than a command's own second, since an
@@ -360,7 +366,7 @@ func (o fileOutbox) with(fn func(*domain.Desk) error) error {
 	if err != nil {
 		return err
 	}
-	err = fn(domain.NewDesk(db))
+	err = fn(domain.NewDesk(db, domain.WithMailConfig(o.mail)))
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}
@@ -405,9 +411,18 @@ func (a *app) mailTestCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			mc, err := a.deskMailConfig()
-			if err != nil {
+			// The desk's name and link host as mail would carry them: this
+			// process's override, else the stored setting.
+			var mc domain.MailConfig
+			if err := a.withDesk(func(s *session) error {
+				st, err := s.desk.DeskSettings()
+				mc = domain.MailConfig{DeskName: s.desk.DeskName(), BaseURL: st.BaseURL}
 				return err
+			}); err != nil {
+				return err
+			}
+			if over, _ := a.deskMailConfig(); over.BaseURL != "" {
+				mc.BaseURL = over.BaseURL
 			}
 			m, err := testMessage(addr.Address, mc, time.Now())
 			if err != nil {
@@ -456,20 +471,24 @@ func testMessage(to string, mc domain.MailConfig, now time.Time) (domain.OutboxM
 	}, nil
 }
 
-// startMailWorker runs the delivery worker beside a long-running desk (the
-// console, the SSH server) on that process's own desk, woken by its commits.
-// With no SMTP host configured it runs nothing (mail stays queued) and
-// returns a no-op stop. stop cancels the worker and waits for it, so a
-// message being sent is finished first.
 // mailConfigured reports whether SMTP is set up for this process.
 func (a *app) mailConfigured() bool {
 	cfg, err := a.smtpConfig()
 	return err == nil && cfg != nil
 }
 
+// startMailWorker runs the delivery worker beside a long-running desk (the
+// console, the SSH server) on that process's own desk, woken by its commits.
+// With no SMTP host configured it runs nothing (mail stays queued) and
+// returns a no-op stop; with one but no sender anywhere (flag, environment,
+// stored setting) it refuses to start. stop cancels the worker and waits
+// for it, so a message being sent is finished first.
 func (a *app) startMailWorker(desk *domain.Desk, onResult func(mailer.Result), onError func(error)) (stop func(), err error) {
 	cfg, err := a.smtpConfig()
 	if err != nil || cfg == nil {
+		return func() {}, err
+	}
+	if err := withSender(cfg, desk); err != nil {
 		return func() {}, err
 	}
 	t, err := mailer.NewSMTP(*cfg)

@@ -15,9 +15,11 @@ import (
 	"helpdesk/mailer"
 )
 
-// Mail configuration comes from flags or the environment, the flag winning.
-// It is not stored: the SMTP password in particular never reaches the
-// database, a flag, or the process list.
+// The SMTP transport's configuration comes from flags or the environment,
+// the flag winning. It is not stored: the SMTP password in particular never
+// reaches the database, a flag, or the process list. The desk's name, link
+// base and sender are desk settings, stored in the database (helpdesk
+// config set); their flags and variables override them for one process.
 const (
 	envSMTPHost     = "HELPDESK_SMTP_HOST"
 	envSMTPPort     = "HELPDESK_SMTP_PORT"
@@ -54,9 +56,9 @@ func (a *app) registerMailFlags(root *pflag.FlagSet) {
 	root.StringVar(&f.smtpUsername, "smtp-username", "", "SMTP AUTH user name (env "+envSMTPUsername+"); the password comes from "+envSMTPPassword+" or --smtp-password-file")
 	root.StringVar(&f.passwordFile, "smtp-password-file", "", "file holding the SMTP password (default: env "+envSMTPPassword+")")
 	root.StringVar(&f.smtpCAFile, "smtp-ca-file", "", "PEM file of CA certificates to trust for the SMTP server instead of the system's (env "+envSMTPCAFile+")")
-	root.StringVar(&f.from, "from", "", `sender of the desk's mail, e.g. "Support <support@example.com>" (env `+envFrom+")")
-	root.StringVar(&f.baseURL, "base-url", "", "set-password page the mail links to; the token is appended (env "+envBaseURL+")")
-	root.StringVar(&f.deskName, "desk-name", "", "the desk's name in mail, {DESK_NAME} (env "+envDeskName+"; default Helpdesk)")
+	root.StringVar(&f.from, "from", "", `sender of the desk's mail, e.g. "Support <support@example.com>"; overrides the desk setting from for this process (env `+envFrom+")")
+	root.StringVar(&f.baseURL, "base-url", "", "the portal's public URL mailed links start with; overrides the desk setting base-url for this process (env "+envBaseURL+")")
+	root.StringVar(&f.deskName, "desk-name", "", "the desk's name in mail, {DESK_NAME}; overrides the desk setting desk-name for this process (env "+envDeskName+")")
 	root.StringVar(&f.passwordGiven, "smtp-password", "", "not accepted: use "+envSMTPPassword+" or --smtp-password-file")
 	_ = root.MarkHidden("smtp-password")
 }
@@ -75,9 +77,10 @@ func (f *mailFlags) get(flag, value, env string) setting {
 	return setting{}
 }
 
-// deskMailConfig is what the Desk needs to queue mail: the desk's name and
-// the link base. open() calls it for every command, so a bad value is
-// refused before anything is queued with it.
+// deskMailConfig is this process's override of the desk settings: the
+// desk's name, the link base and the sender, from flags or the environment.
+// open() calls it for every command, so a bad value is refused before
+// anything is queued or sent with it. Empty fields defer to the settings.
 func (a *app) deskMailConfig() (domain.MailConfig, error) {
 	f := a.mailFlags()
 	if f.fs != nil && f.fs.Changed("smtp-password") {
@@ -95,6 +98,12 @@ func (a *app) deskMailConfig() (domain.MailConfig, error) {
 			return c, usagef("%s: %v", s.source, err)
 		}
 		c.BaseURL = s.value
+	}
+	if s := f.get("from", f.from, envFrom); s.value != "" {
+		if _, err := mailer.ParseFrom(s.value); err != nil {
+			return c, usagef("%s: %v", s.source, err)
+		}
+		c.From = s.value
 	}
 	return c, nil
 }
@@ -136,14 +145,9 @@ func (a *app) smtpConfig() (*mailer.SMTPConfig, error) {
 		cfg.Port = n
 	}
 
-	from := f.get("from", f.from, envFrom)
-	if from.value == "" {
-		return nil, usagef(`no sender: give --from "Support <support@example.com>" or set %s`, envFrom)
-	}
-	if _, err := mailer.ParseFrom(from.value); err != nil {
-		return nil, usagef("%s: %v", from.source, err)
-	}
-	cfg.From = from.value
+	// The sender may come from the stored setting instead (withSender);
+	// deskMailConfig above has checked one given here.
+	cfg.From = f.get("from", f.from, envFrom).value
 
 	cfg.Username = f.get("smtp-username", f.smtpUsername, envSMTPUsername).value
 	if f.fs != nil && f.fs.Changed("smtp-password-file") {
@@ -188,7 +192,34 @@ func (s setting) show(value string) string {
 	return s.source + "=" + value
 }
 
-// transport builds the SMTP transport, or says why there is none.
+// errNoSender is a transport with nowhere to take the sender from.
+var errNoSender = usagef(`no sender: give --from "Support <support@example.com>", set %s, or run helpdesk config set from "Support <support@example.com>"`, envFrom)
+
+// withSender completes a transport configuration without --from or
+// HELPDESK_FROM with the desk's stored sender. Each message still carries
+// the sender in force when it is sent (the desk composes it); this one is
+// what the transport falls back on, and starting a worker with none
+// anywhere is refused.
+func withSender(cfg *mailer.SMTPConfig, desk *domain.Desk) error {
+	if cfg.From != "" {
+		return nil
+	}
+	s, err := desk.DeskSettings()
+	if err != nil {
+		return err
+	}
+	if s.From == "" {
+		return errNoSender
+	}
+	if _, err := mailer.ParseFrom(s.From); err != nil {
+		return usagef("the desk setting from: %v; change it with helpdesk config set from", err)
+	}
+	cfg.From = s.From
+	return nil
+}
+
+// transport builds the SMTP transport, or says why there is none. Without
+// a sender among the flags and the environment it reads the stored one.
 func (a *app) transport() (*mailer.SMTP, error) {
 	cfg, err := a.smtpConfig()
 	if err != nil {
@@ -196,6 +227,11 @@ func (a *app) transport() (*mailer.SMTP, error) {
 	}
 	if cfg == nil {
 		return nil, usagef("%v: give --smtp-host (or set %s) and --from", domain.ErrNoTransport, envSMTPHost)
+	}
+	if cfg.From == "" {
+		if err := a.withDesk(func(s *session) error { return withSender(cfg, s.desk) }); err != nil {
+			return nil, err
+		}
 	}
 	t, err := mailer.NewSMTP(*cfg)
 	if err != nil {

@@ -35,7 +35,7 @@ func TestMailConfigRefusals(t *testing.T) {
 		{nil, worker("--smtp-host", "mail.example.com", "--smtp-port", "99999", "--from", "a@acme.com"), `--smtp-port "99999" is not a port number between 1 and 65535`},
 		{map[string]string{envSMTPPort: "smtp"}, worker("--smtp-host", "mail.example.com", "--from", "a@acme.com"), `HELPDESK_SMTP_PORT "smtp" is not a port number`},
 		{nil, worker("--smtp-host", "mail.example.com:587", "--from", "a@acme.com"), "give the port separately, with --smtp-port"},
-		{nil, worker("--smtp-host", "mail.example.com"), `no sender: give --from "Support <support@example.com>" or set HELPDESK_FROM`},
+		{nil, worker("--smtp-host", "mail.example.com"), `no sender: give --from "Support <support@example.com>", set HELPDESK_FROM, or run helpdesk config set from "Support <support@example.com>"`},
 		{nil, worker("--smtp-host", "mail.example.com", "--from", "not an address"), `--from: "not an address" is not a sender address`},
 		{nil, worker("--smtp-host", "mail.example.com", "--from", "a@acme.com", "--smtp-username", "desk"), "--smtp-username needs a password: set HELPDESK_SMTP_PASSWORD or use --smtp-password-file"},
 		{map[string]string{envSMTPPassword: "pw"}, worker("--smtp-host", "mail.example.com", "--from", "a@acme.com"), "an SMTP password was given but no user name"},

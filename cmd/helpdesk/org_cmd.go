@@ -15,6 +15,7 @@ func (a *app) orgCommand() *cobra.Command {
 	return group(&cobra.Command{Use: "org", Short: "Create, list, show and edit organizations and their domains"},
 		a.orgAddCommand(), a.orgListCommand(), a.orgShowCommand(), a.orgEditCommand(),
 		a.orgActiveCommand(true), a.orgActiveCommand(false), a.orgTreeCommand(), a.orgAgreementCommand(), a.orgCopyCommand(),
+		a.orgBrandCommand(),
 		group(&cobra.Command{Use: "domain", Short: "Add or remove an organization's email domains"},
 			a.orgDomainAddCommand(), a.orgDomainRemoveCommand()))
 }
@@ -120,6 +121,9 @@ func (a *app) orgShowCommand() *cobra.Command {
 					{"notes", j.Notes}, {"created", j.CreatedAt}, {"updated", j.UpdatedAt + " by " + o.UpdatedBy},
 					{"agreement", agreementLabel(o)},
 				} {
+					fmt.Fprintf(tw, "%s:\t%s\n", row[0], row[1])
+				}
+				for _, row := range brandingRows(s.desk, o) {
 					fmt.Fprintf(tw, "%s:\t%s\n", row[0], row[1])
 				}
 				return tw.Flush()

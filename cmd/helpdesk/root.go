@@ -39,6 +39,7 @@ $HELPDESK_DB, else $XDG_DATA_HOME/helpdesk/helpdesk.db (~/.local/share/...).`,
 		a.serveCommand(), a.whoamiCommand(),
 		a.convCommand(),
 		a.groupCommand(),
+		a.configCommand(),
 	)
 	return root
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -37,15 +39,17 @@ const hostKeyName = "ssh_host_ed25519_key"
 type serveConfig struct {
 	hostKeyPath string        // "" means hostKeyName beside the database
 	grace       time.Duration // how long the shutdown notice shows before consoles close
-	drain       time.Duration // how long commands still running get at shutdown
+	drain       time.Duration // how long commands (and portal requests) still running get at shutdown
+	portal      *portalConfig // the customer portal, served too when set
 }
 
 func (a *app) serveCommand() *cobra.Command {
-	var listen string
+	var listen, httpAddr, tlsCert, tlsKey string
+	var trustProxy bool
 	cfg := serveConfig{drain: 10 * time.Second}
 	cmd := &cobra.Command{
-		Use:   "serve [--listen 127.0.0.1:2222] [--host-key PATH]",
-		Short: "Serve the console and the command line to agents over SSH",
+		Use:   "serve [--listen 127.0.0.1:2222] [--host-key PATH] [--http ADDR [--tls-cert FILE --tls-key FILE] [--trust-proxy]]",
+		Short: "Serve the console and the command line to agents over SSH, and the customer portal over HTTP",
 		Long: `Serve the desk over SSH: agents sign in with the public keys given to them
 (helpdesk agent add / key add) and get the console, or run any command
 line as themselves with their permissions:
@@ -58,13 +62,55 @@ Only public-key sign-in is offered; the SSH user name is ignored: the key
 says who the agent is. The server holds the database, so other helpdesk
 commands on this host fail until it stops; run them over SSH instead.
 The host key is created on first start (ed25519, mode 0600) and kept.
+
+With --http ADDR it serves the customer portal (set a password from a
+mailed link, sign in, sign up) on ADDR: alone, or beside SSH when --listen
+is given too. --tls-cert and --tls-key (both or neither) serve it over
+HTTPS; behind a reverse proxy that terminates TLS, --trust-proxy believes
+its X-Forwarded-Proto and X-Forwarded-For. Mailed links start with the
+desk setting base-url (helpdesk config set base-url); with none set they
+point at the portal's own address.
+
 SIGINT or SIGTERM stops the server: connected agents are told, running
-commands finish, and the database is closed cleanly.`,
+commands and requests finish, and the database is closed cleanly.`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ln, err := net.Listen("tcp", listen)
-			if err != nil {
-				return fmt.Errorf("cannot listen on %s: %w", listen, err)
+			f := cmd.Flags()
+			if (tlsCert == "") != (tlsKey == "") {
+				return usagef("--tls-cert and --tls-key go together: give both, or neither")
+			}
+			withPortal := f.Changed("http")
+			if !withPortal && (tlsCert != "" || trustProxy) {
+				return usagef("--tls-cert, --tls-key and --trust-proxy are for the portal: add --http ADDR")
+			}
+			if withPortal && strings.TrimSpace(httpAddr) == "" {
+				return usagef("--http needs an address such as 127.0.0.1:8080")
+			}
+			// SSH as before, unless only the portal was asked for.
+			withSSH := !withPortal || f.Changed("listen")
+			var tlsConfig *tls.Config
+			if tlsCert != "" {
+				var err error
+				if tlsConfig, err = loadTLS(tlsCert, tlsKey); err != nil {
+					return err
+				}
+			}
+			var ln net.Listener
+			if withSSH {
+				var err error
+				if ln, err = net.Listen("tcp", listen); err != nil {
+					return fmt.Errorf("cannot listen on %s: %w", listen, err)
+				}
+			}
+			if withPortal {
+				hl, err := net.Listen("tcp", httpAddr)
+				if err != nil {
+					if ln != nil {
+						ln.Close()
+					}
+					return fmt.Errorf("cannot listen on %s: %w", httpAddr, err)
+				}
+				cfg.portal = &portalConfig{ln: hl, tls: tlsConfig, trustProxy: trustProxy}
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -75,63 +121,132 @@ commands finish, and the database is closed cleanly.`,
 			return a.serve(ctx, ln, cfg)
 		},
 	}
-	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:2222", "address to listen on (host:port)")
+	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:2222", "address to listen on for SSH (host:port); with --http, SSH runs only when this is given")
 	cmd.Flags().StringVar(&cfg.hostKeyPath, "host-key", "", "host key file, created if missing (default "+hostKeyName+" beside the database)")
 	cmd.Flags().DurationVar(&cfg.grace, "grace", 3*time.Second, "at shutdown, how long agents see the notice before their consoles close")
+	cmd.Flags().StringVar(&httpAddr, "http", "", "serve the customer portal on this address (host:port), e.g. 127.0.0.1:8080")
+	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "the portal's TLS certificate (PEM file; with --tls-key): serve HTTPS")
+	cmd.Flags().StringVar(&tlsKey, "tls-key", "", "the portal's TLS private key (PEM file; with --tls-cert)")
+	cmd.Flags().BoolVar(&trustProxy, "trust-proxy", false, "the portal is behind a reverse proxy: honour its X-Forwarded-Proto and X-Forwarded-For")
 	return cmd
 }
 
-// serve runs the SSH server on ln until ctx ends, then shuts it down: stop
-// accepting, tell the agents, let writes finish, close the database.
+// serve runs the SSH server on ln (nil: no SSH) and the portal when cfg
+// asks for it, until ctx ends, then shuts them down: stop accepting, tell
+// the agents, let writes and requests finish, close the database.
 func (a *app) serve(ctx context.Context, ln net.Listener, cfg serveConfig) error {
+	closeListeners := func() {
+		if ln != nil {
+			ln.Close()
+		}
+		if cfg.portal != nil {
+			cfg.portal.ln.Close()
+		}
+	}
+	if cfg.portal != nil {
+		// With no base-url set anywhere, mailed links point here.
+		a.portalURL = cfg.portal.url()
+	}
 	s, err := a.open()
 	if err != nil {
-		ln.Close()
+		closeListeners()
 		return err
 	}
-	srv, sshSrv, err := a.newServer(s, cfg)
-	if err != nil {
-		ln.Close()
-		s.Close()
-		return err
+	logger := log.New(a.err, "", log.LstdFlags)
+	var srv *server
+	var sshSrv *ssh.Server
+	if ln != nil {
+		if srv, sshSrv, err = a.newServer(s, cfg, logger); err != nil {
+			closeListeners()
+			s.Close()
+			return err
+		}
 	}
-	// Mail queued by any session goes out from here, when SMTP is set up
-	// (console.go does the same for the local console); the log says what
-	// happened, since no one screen owns the mail.
+	// Mail queued by any session or on the portal goes out from here, when
+	// SMTP is set up (console.go does the same for the local console); the
+	// log says what happened, since no one screen owns the mail.
 	stopMail, err := a.startMailWorker(s.desk,
-		func(r mailer.Result) { srv.log.Print(describeResult(r, time.Now())) },
-		func(err error) { srv.log.Printf("mail worker: %v", err) })
+		func(r mailer.Result) { logger.Print(describeResult(r, time.Now())) },
+		func(err error) { logger.Printf("mail worker: %v", err) })
 	if err != nil {
-		ln.Close()
+		closeListeners()
 		s.Close()
 		return err
 	}
-	// As in the console: the suggestion index is built beside the first
-	// sessions, not before the server answers.
-	go func() { _ = tui.WarmUp(s.desk) }()
-	stopWatch := srv.watchAgents()
 
-	fmt.Fprintf(a.out, "Serving %s over SSH on %s; host key %s.\nStop with Ctrl-C or SIGTERM.\n",
-		s.db.Path(), ln.Addr(), gossh.FingerprintSHA256(sshSrv.HostSigners[0].PublicKey()))
-	served := make(chan error, 1)
-	go func() { served <- sshSrv.Serve(ln) }()
+	sshServed := make(chan error, 1)
+	stopWatch := func() {}
+	if srv != nil {
+		// As in the console: the suggestion index is built beside the
+		// first sessions, not before the server answers.
+		go func() { _ = tui.WarmUp(s.desk) }()
+		stopWatch = srv.watchAgents()
+		fmt.Fprintf(a.out, "Serving %s over SSH on %s; host key %s.\n",
+			s.db.Path(), ln.Addr(), gossh.FingerprintSHA256(sshSrv.HostSigners[0].PublicKey()))
+		go func() { sshServed <- sshSrv.Serve(ln) }()
+	}
+	var site *portal
+	var webServed <-chan error
+	if cfg.portal != nil {
+		if site, err = startPortal(s.desk, cfg.portal, logger); err != nil {
+			err = fmt.Errorf("portal: %w", err)
+			// Nothing is served yet: end what started, in order.
+			if srv != nil {
+				srv.shutdown(sshSrv, sshServed)
+				stopWatch()
+			} else {
+				closeListeners()
+			}
+			stopMail()
+			s.Close()
+			return err
+		}
+		webServed = site.served
+		fmt.Fprintln(a.out, portalLine(site, s.desk))
+	}
+	fmt.Fprintf(a.out, "Stop with Ctrl-C or SIGTERM.\n")
+
 	var serveErr error
 	select {
 	case <-ctx.Done():
-	case serveErr = <-served:
-		served = nil // already returned
+	case serveErr = <-sshServed:
+		sshServed = nil // already returned
+		if errors.Is(serveErr, ssh.ErrServerClosed) {
+			serveErr = nil
+		}
+		if serveErr != nil {
+			serveErr = fmt.Errorf("ssh server: %w", serveErr)
+		}
+	case serveErr = <-webServed:
+		if serveErr != nil {
+			serveErr = fmt.Errorf("portal: %w", serveErr)
+		}
 	}
-	n := srv.shutdown(sshSrv, served)
+	// The portal and SSH stop side by side: the portal's requests finish
+	// while agents see the shutdown notice.
+	webStopped := make(chan struct{})
+	go func() {
+		defer close(webStopped)
+		if site != nil {
+			site.stop(cfg.drain)
+		}
+	}()
+	n := 0
+	if srv != nil {
+		n = srv.shutdown(sshSrv, sshServed)
+	}
+	<-webStopped
 	stopWatch()
 	stopMail()
 	if err := s.Close(); err != nil {
 		return fmt.Errorf("close the database: %w", err)
 	}
-	fmt.Fprintf(a.out, "Stopped: %d session(s) ended; the database is closed.\n", n)
-	if serveErr != nil && !errors.Is(serveErr, ssh.ErrServerClosed) {
-		return fmt.Errorf("ssh server: %w", serveErr)
+	if srv == nil {
+		fmt.Fprintln(a.out, "Stopped: the portal and the database are closed.")
+	} else {
+		fmt.Fprintf(a.out, "Stopped: %d session(s) ended; the database is closed.\n", n)
 	}
-	return nil
+	return serveErr
 }
 
 // server is what every SSH session shares: the open database, the log,
@@ -150,7 +265,7 @@ type server struct {
 	mailTransport bool
 }
 
-func (a *app) newServer(s *session, cfg serveConfig) (*server, *ssh.Server, error) {
+func (a *app) newServer(s *session, cfg serveConfig, logger *log.Logger) (*server, *ssh.Server, error) {
 	path := cfg.hostKeyPath
 	if path == "" {
 		path = filepath.Join(filepath.Dir(s.db.Path()), hostKeyName)
@@ -159,7 +274,7 @@ func (a *app) newServer(s *session, cfg serveConfig) (*server, *ssh.Server, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	srv := &server{shared: s, log: log.New(a.err, "", log.LstdFlags), cfg: cfg, sessions: map[ssh.Session]*sessionState{},
+	srv := &server{shared: s, log: logger, cfg: cfg, sessions: map[ssh.Session]*sessionState{},
 		mailTransport: a.mailConfigured()}
 	sshSrv, err := wish.NewServer(
 		func(s *ssh.Server) error { s.AddHostKey(signer); return nil },

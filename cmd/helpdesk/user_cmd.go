@@ -11,10 +11,11 @@ import (
 )
 
 func (a *app) userCommand() *cobra.Command {
-	return group(&cobra.Command{Use: "user", Short: "Create, list, show, edit, disable, enable and delete users"},
+	return group(&cobra.Command{Use: "user", Short: "Create, list, show, edit, disable, enable and delete users; mail them links"},
 		a.userAddCommand(), a.userListCommand(), a.userShowCommand(), a.userEditCommand(),
 		a.userStateCommand(true), a.userStateCommand(false), a.userSuggestCommand(),
-		a.userDeleteCommand(), a.userAcceptCommand(), a.userPrefsCommand())
+		a.userDeleteCommand(), a.userAcceptCommand(), a.userPrefsCommand(),
+		a.userLinkCommand(false), a.userLinkCommand(true))
 }
 
 func (a *app) userAddCommand() *cobra.Command {
@@ -147,8 +148,12 @@ func (a *app) userShowCommand() *cobra.Command {
 					return err
 				}
 				j := toUserJSON(u, s.desk.OrgName(u.OrgID))
+				signIn, err := s.desk.SignInState(u.ID)
+				if err != nil {
+					return err
+				}
 				if asJSON {
-					return writeJSON(cmd.OutOrStdout(), j)
+					return writeJSON(cmd.OutOrStdout(), userShowJSON{userJSON: j, SignIn: toSignInJSON(signIn)})
 				}
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 				for _, row := range [][2]string{
@@ -156,6 +161,7 @@ func (a *app) userShowCommand() *cobra.Command {
 					{"time zone", j.TimeZone}, {"language", j.Language}, {"phone", j.Phone}, {"role", j.Role},
 					{"state", j.State}, {"notes", u.Notes}, {"created", j.CreatedAt},
 					{"updated", j.UpdatedAt + " by " + u.UpdatedBy}, {"version", fmt.Sprint(u.Version)},
+					{"sign-in", signIn.String()},
 				} {
 					fmt.Fprintf(tw, "%s:\t%s\n", row[0], row[1])
 				}
