@@ -1,0 +1,149 @@
+package web_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"helpdesk/domain"
+	"helpdesk/store"
+	"helpdesk/web"
+)
+
+// benchUsers is the desk's size: HELPDESK_BENCH_USERS, default 10,000.
+func benchUsers(b *testing.B) int {
+	n := 10000
+	if s := os.Getenv("HELPDESK_BENCH_USERS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 0 {
+			b.Fatalf("HELPDESK_BENCH_USERS=%q is not a count", s)
+		}
+		n = v
+	}
+	return n
+}
+
+// csvUsers streams n generated users as an import file.
+func csvUsers(n int) io.Reader {
+	r, w := io.Pipe()
+	go func() {
+		_, err := io.WriteString(w, "email,name,organization\n")
+		for i := 0; i < n && err == nil; i++ {
+			_, err = fmt.Fprintf(w, "user%07d@bench%03d.example,Bench User %d,Bench Org %03d\n", i, i%500, i, i%500)
+		}
+		_ = w.CloseWithError(err)
+	}()
+	return r
+}
+
+// benchPortal is a desk of benchUsers users plus one signed-in customer,
+// and the portal over it.
+func benchPortal(b *testing.B) (*domain.Desk, http.Handler, string) {
+	b.Helper()
+	db, err := store.Open(filepath.Join(b.TempDir(), "h.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = db.Close() })
+	desk := domain.NewDesk(db)
+	n := benchUsers(b)
+	if n > 0 {
+		rep, err := desk.ImportUsers(owner, csvUsers(n), domain.ImportOptions{Source: "bench"})
+		if err != nil || rep.Imported != n {
+			b.Fatalf("import: %+v %v", rep, err)
+		}
+	}
+	if _, err := desk.CreateUser(owner, domain.UserInput{Email: "bench.customer@example.com", Name: "Bench Customer"}); err != nil {
+		b.Fatal(err)
+	}
+	m, ok, err := desk.NextDue(time.Now().Add(time.Hour))
+	if err != nil || !ok {
+		b.Fatalf("no mail: %v", err)
+	}
+	sm := linkPattern.FindStringSubmatch(m.Text)
+	if sm == nil {
+		b.Fatalf("no link in %q", m.Text)
+	}
+	if err := desk.RecordSent(m.ID, time.Now()); err != nil {
+		b.Fatal(err)
+	}
+	_, sid, err := desk.RedeemLink(sm[1], goodPassword, "127.0.0.1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := web.New(web.Options{Desk: desk})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return desk, h, sid
+}
+
+// reportLatency adds the p50 and p99 of the timed calls, in microseconds.
+func reportLatency(b *testing.B, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	slices.Sort(lat)
+	at := func(q float64) float64 {
+		return float64(lat[min(len(lat)-1, int(q*float64(len(lat))))]) / float64(time.Microsecond)
+	}
+	b.ReportMetric(at(0.50), "p50_us")
+	b.ReportMetric(at(0.99), "p99_us")
+}
+
+func benchPage(b *testing.B, path, sid string, h http.Handler) {
+	lat := make([]time.Duration, 0, 4096)
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		if sid != "" {
+			req.AddCookie(&http.Cookie{Name: "helpdesk_session", Value: sid})
+		}
+		rec := httptest.NewRecorder()
+		start := time.Now()
+		h.ServeHTTP(rec, req)
+		lat = append(lat, time.Since(start))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("GET %s: %d", path, rec.Code)
+		}
+	}
+	reportLatency(b, lat)
+}
+
+// BenchmarkPortalHome is GET / for a signed-in customer.
+func BenchmarkPortalHome(b *testing.B) {
+	_, h, sid := benchPortal(b)
+	benchPage(b, "/", sid, h)
+}
+
+// BenchmarkPortalSignInPage is GET /signin, signed out.
+func BenchmarkPortalSignInPage(b *testing.B) {
+	_, h, _ := benchPortal(b)
+	benchPage(b, "/signin", "", h)
+}
+
+// BenchmarkSignIn is one sign-in with the right password: argon2id by
+// design, plus the session's write.
+func BenchmarkSignIn(b *testing.B) {
+	desk, _, _ := benchPortal(b)
+	lat := make([]time.Duration, 0, 64)
+	for b.Loop() {
+		start := time.Now()
+		_, sid, err := desk.SignIn("bench.customer@example.com", goodPassword, "127.0.0.1")
+		lat = append(lat, time.Since(start))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		_ = desk.SignOut(sid)
+		b.StartTimer()
+	}
+	reportLatency(b, lat)
+}
