@@ -15,11 +15,9 @@ type signinData struct {
 	Branding string
 }
 
+// signinForm shows the sign-in page, also to a signed-in customer (who
+// may want to switch accounts; the header offers to sign out).
 func (s *server) signinForm(w http.ResponseWriter, r *http.Request) {
-	if _, ok := visitorOf(r); ok {
-		http.Redirect(w, r, "/", http.StatusSeeOther)
-		return
-	}
 	b := s.brand(r, r.URL.Query().Get("branding"))
 	s.render(w, r, http.StatusOK, "signin", view{Title: "Sign in", Brand: b, Data: signinData{Branding: b.slug()}})
 }
