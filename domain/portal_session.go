@@ -50,7 +50,8 @@ func (d *Desk) startSession(tx Tx, u User, addr string) (string, error) {
 }
 
 // SessionUser returns the customer a session id belongs to, or
-// ErrNoSession. A session last seen more than a minute ago is touched, so
+// ErrNoSession: also when the customer may no longer sign in (disabled, an
+// inactive organization up its chain, a new password since). A session last seen more than a minute ago is touched, so
 // idle expiry counts from the latest request.
 func (d *Desk) SessionUser(sid string) (User, error) {
 	if sid == "" {
@@ -73,7 +74,13 @@ func (d *Desk) SessionUser(sid string) (User, error) {
 			}
 			return err
 		}
-		dead = !s.alive(now, u)
+		// A customer whose organization (or one above) went inactive may
+		// not sign in, so its sessions end too.
+		why, err := signInBlock(tx, u)
+		if err != nil {
+			return err
+		}
+		dead = why != "" || !s.alive(now, u)
 		stale = now.Sub(s.LastSeen) >= sessionTouch
 		return nil
 	})

@@ -111,8 +111,8 @@ func static(path string) bool {
 }
 
 // session finds the signed-in customer from the cookie. A cookie naming no
-// live session is cleared. A customer who may no longer sign in (an
-// organization up its chain went inactive) is signed out.
+// live session (ended, expired, or of a customer who may no longer sign
+// in) is cleared.
 func (s *server) session(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := r.Cookie(sessionCookie)
@@ -128,14 +128,6 @@ func (s *server) session(next http.Handler) http.Handler {
 		}
 		if err != nil {
 			s.fail(w, r, http.StatusInternalServerError, fmt.Errorf("look up the session: %w", err))
-			return
-		}
-		if ok, _ := s.desk.CanSignIn(u.ID); !ok {
-			if err := s.desk.SignOut(c.Value); err != nil {
-				s.logf(r, "end the session of user %d, who may not sign in: %v", u.ID, err)
-			}
-			s.clearCookie(w, r)
-			next.ServeHTTP(w, r)
 			return
 		}
 		ctx := context.WithValue(r.Context(), visitorKey{}, visitor{user: u, sid: c.Value})
@@ -207,12 +199,14 @@ func (s *server) clearCookie(w http.ResponseWriter, r *http.Request) {
 }
 
 // clientAddr is the client's address: the connection's peer, or behind a
-// trusted proxy the first address of X-Forwarded-For.
+// trusted proxy the last address of X-Forwarded-For, the one the proxy
+// added. Earlier ones come from the client and could be anything, which
+// would let one client dodge the per-address sign-in throttle.
 func (s *server) clientAddr(r *http.Request) string {
 	if s.trustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			if a, err := netip.ParseAddr(strings.TrimSpace(first)); err == nil {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			hops := strings.Split(xff[len(xff)-1], ",")
+			if a, err := netip.ParseAddr(strings.TrimSpace(hops[len(hops)-1])); err == nil {
 				return a.Unmap().String()
 			}
 		}

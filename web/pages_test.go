@@ -194,7 +194,9 @@ func TestProxyAndTLS(t *testing.T) {
 	u, _ := e.desk.UserByEmail("quin@example.com")
 	req = httptest.NewRequest(http.MethodPost, "/signin", strings.NewReader(url.Values{"email": {"quin@example.com"}, "password": {goodPassword}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Forwarded-For", "198.51.100.9")
+	// The proxy appends the address it saw; what comes before is the
+	// client's word.
+	req.Header.Set("X-Forwarded-For", "203.0.113.66, 198.51.100.9")
 	rec = httptest.NewRecorder()
 	proxied.ServeHTTP(rec, req)
 	if rec.Code != http.StatusSeeOther || strings.Contains(rec.Header().Get("Set-Cookie"), "Secure") {
