@@ -238,9 +238,12 @@ func TestSignupCreatesAccountAndOrganizationOnlyWhenTheLinkIsFollowed(t *testing
 	if _, _, err := d.RedeemLink(tok, "short", ""); err == nil {
 		t.Fatal("a short password accepted")
 	}
-	u, sid, err := d.RedeemLink(tok, "a long enough password", "")
+	u, sid, err := d.RedeemLink(tok, "a long enough password", "192.0.2.7")
 	if err != nil || sid == "" {
 		t.Fatal(err)
+	}
+	if st, _ := d.SignInState(u.ID); !strings.Contains(st.String(), "from 192.0.2.7") {
+		t.Errorf("following the link signed in, but agents see %q", st)
 	}
 	if u.State != domain.StateActive || u.Name != "Kim Lee" || u.TimeZone != "Europe/Paris" || u.UpdatedBy != "customer:kim@newco.example" {
 		t.Errorf("user %+v", u)

@@ -174,18 +174,19 @@ func (d *Desk) redeem(plain, password, addr string, signIn bool) (User, string, 
 				return err
 			}
 		}
-		// A new password lifts a sign-in lock: the throttle's sentence
-		// offers exactly that way out.
+		// A new password lifts a sign-in lock (the throttle's sentence
+		// offers exactly that way out); following the link signs in.
 		key := userSignInKey(u.ID)
 		r, err := tx.SignInRecord(key)
 		if err != nil {
 			return err
 		}
-		if len(r.Failures) > 0 || !r.LockedUntil.IsZero() {
-			r.Failures, r.LockedUntil = nil, time.Time{}
-			if err := tx.PutSignInRecord(key, r); err != nil {
-				return err
-			}
+		r.Failures, r.LockedUntil = nil, time.Time{}
+		if signIn {
+			r.LastAt, r.LastAddr = now, addr
+		}
+		if err := tx.PutSignInRecord(key, r); err != nil {
+			return err
 		}
 		if !signIn {
 			return nil

@@ -142,7 +142,7 @@ func (s *server) agreementGate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v, ok := visitorOf(r)
 		switch p := r.URL.Path; {
-		case !ok, p == "/agreement", p == "/signout", p == "/set-password", static(p):
+		case !ok, p == "/agreement", p == "/signout", p == "/set-password", p == "/demo/mail", static(p):
 			next.ServeHTTP(w, r)
 			return
 		}

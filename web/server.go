@@ -21,6 +21,9 @@ type Options struct {
 	TLS bool
 	// Log receives one line per server-side failure (never a token, password or session id). nil: log.Default().
 	Log *log.Logger
+	// Mailbox, for a demo only, is where the desk's mail went instead of
+	// out: the portal shows it at /demo/mail. nil: no such page.
+	Mailbox Mailbox
 }
 
 // server holds what every handler needs: the desk, the parsed templates and
@@ -32,6 +35,7 @@ type server struct {
 	tls        bool
 	pages      map[string]*template.Template
 	mux        *http.ServeMux
+	mailbox    Mailbox
 }
 
 // New returns the portal's handler: every route, wrapped once in the middleware.
@@ -46,7 +50,7 @@ func New(o Options) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{desk: o.Desk, log: o.Log, trustProxy: o.TrustProxy, tls: o.TLS, pages: pages}
+	s := &server{desk: o.Desk, log: o.Log, trustProxy: o.TrustProxy, tls: o.TLS, pages: pages, mailbox: o.Mailbox}
 	s.mux = s.routes()
 	return s.middleware(http.HandlerFunc(s.dispatch)), nil
 }
@@ -75,6 +79,10 @@ func (s *server) routes() *http.ServeMux {
 
 	mux.HandleFunc("GET /profile", s.signedIn(s.profileForm))
 	mux.HandleFunc("POST /profile", s.signedIn(s.saveProfile))
+
+	if s.mailbox != nil {
+		mux.HandleFunc("GET /demo/mail", s.demoMailbox)
+	}
 
 	mux.HandleFunc("GET /static/style.css", s.stylesheet)
 	mux.HandleFunc("GET /brand/{file}", s.brandStylesheet)

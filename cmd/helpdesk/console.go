@@ -24,6 +24,9 @@ import (
 // and to find near duplicates, few enough to load in a blink.
 const demoConsoleUsers = 200
 
+// demoMailboxSize is how many messages the demo's mailbox keeps.
+const demoMailboxSize = 200
+
 // consoleFlags adds the console's flags to the root command; they are not
 // persistent, so subcommands do not inherit them.
 func (a *app) consoleFlags(root *cobra.Command) {
@@ -83,14 +86,25 @@ func (a *app) runConsole(cmd *cobra.Command) error {
 	// budget. A failure shows up again, in words, on the first suggestion.
 	go func() { _ = tui.WarmUp(s.desk) }()
 
-	m := tui.New(tui.Options{Desk: s.desk, Actor: actor, Renderer: lipgloss.DefaultRenderer(), MailTransport: !demoData && a.mailConfigured()})
+	// A demo with the portal delivers its mail to a mailbox in memory that
+	// the portal shows, so the flow from a new user to a signed-in customer
+	// can be followed on this machine; nothing leaves it.
+	var demoBox *mailer.Mailbox
+	if demoData && portalCfg != nil {
+		demoBox = mailer.NewMailbox(demoMailboxSize)
+		portalCfg.mailbox = demoBox
+	}
+	m := tui.New(tui.Options{Desk: s.desk, Actor: actor, Renderer: lipgloss.DefaultRenderer(), MailTransport: demoBox != nil || (!demoData && a.mailConfigured())})
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithInput(a.in), tea.WithOutput(a.out))
 
 	// Mail queued from the console goes out while it is open, when SMTP is
 	// configured; what goes wrong is said on the status line, since the
-	// screen belongs to the console. Never with --demo: its addresses are
-	// made up, and some are at real providers.
+	// screen belongs to the console. Never over SMTP with --demo: its
+	// addresses are made up, and some are at real providers.
+	if demoBox != nil {
+		defer runMailWorker(s.desk, demoBox, nil, func(err error) { p.Send(tui.Notice("Mail worker: "+err.Error(), true)) })()
+	}
 	if !demoData {
 		stopMail, err := a.startMailWorker(s.desk,
 			func(r mailer.Result) {

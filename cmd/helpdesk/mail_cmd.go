@@ -495,6 +495,12 @@ func (a *app) startMailWorker(desk *domain.Desk, onResult func(mailer.Result), o
 	if err != nil {
 		return func() {}, usageError{err}
 	}
+	return runMailWorker(desk, t, onResult, onError), nil
+}
+
+// runMailWorker delivers the desk's mail through t in the background, woken
+// by every change, until stop.
+func runMailWorker(desk *domain.Desk, t mailer.Transport, onResult func(mailer.Result), onError func(error)) (stop func()) {
 	events, unsubscribe := desk.Subscribe()
 	w := &mailer.Worker{Outbox: desk, Transport: t, Wake: events, OnResult: onResult, OnError: onError}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -509,5 +515,5 @@ func (a *app) startMailWorker(desk *domain.Desk, onResult func(mailer.Result), o
 		cancel()
 		<-done
 		unsubscribe()
-	}, nil
+	}
 }

@@ -37,6 +37,9 @@ type portalConfig struct {
 	ln         net.Listener
 	tls        *tls.Config
 	trustProxy bool
+	// mailbox, in a demo, holds the mail the desk "sent"; the portal
+	// shows it at /demo/mail.
+	mailbox web.Mailbox
 }
 
 // url is the portal's own address: the listener's, with 127.0.0.1 for an
@@ -73,12 +76,13 @@ type portal struct {
 	// served delivers Serve's return: at shutdown, or on a failure.
 	served    chan error
 	stopPurge func()
+	demoMail  bool // the demo mailbox page is served
 }
 
 // startPortal serves the portal on the desk until stop; it also removes
 // ended customer sessions every portalPurgeEvery. Failures go to logger.
 func startPortal(desk *domain.Desk, cfg *portalConfig, logger *log.Logger) (*portal, error) {
-	h, err := web.New(web.Options{Desk: desk, TrustProxy: cfg.trustProxy, TLS: cfg.tls != nil, Log: logger})
+	h, err := web.New(web.Options{Desk: desk, TrustProxy: cfg.trustProxy, TLS: cfg.tls != nil, Log: logger, Mailbox: cfg.mailbox})
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +96,7 @@ func startPortal(desk *domain.Desk, cfg *portalConfig, logger *log.Logger) (*por
 		TLSConfig:         cfg.tls,
 		ErrorLog:          logger,
 	}
-	p := &portal{srv: srv, url: cfg.url(), served: make(chan error, 1)}
+	p := &portal{srv: srv, url: cfg.url(), served: make(chan error, 1), demoMail: cfg.mailbox != nil}
 	go func() {
 		var err error
 		if cfg.tls != nil {
@@ -152,6 +156,9 @@ func portalLine(p *portal, desk *domain.Desk) string {
 	line := "Serving the customer portal on " + p.url
 	if mailed := desk.PortalURL(); mailed != p.url {
 		line += " (mailed links go to " + mailed + ")"
+	}
+	if p.demoMail {
+		line += "; the demo's mail is at " + p.url + "/demo/mail"
 	}
 	return line
 }
