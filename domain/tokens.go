@@ -209,10 +209,11 @@ const (
 	argonKeyLen  = 32
 )
 
-// hashSlots bounds the argon2 computations running at once: each holds
-// 64 MiB, so a burst of sign-ins waits its turn instead of exhausting
-// memory.
-var hashSlots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
+// hashSlots bounds the argon2 computations running at once to half the
+// cores: each holds 64 MiB and a core for its whole run, so a burst of
+// sign-ins waits its turn instead of exhausting memory or taking the cores
+// the agents' consoles need (BENCHMARKS.md, the portal beside SSH).
+var hashSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
 
 func argonKey(password string, salt []byte, t, m uint32, p uint8, n uint32) []byte {
 	hashSlots <- struct{}{}
