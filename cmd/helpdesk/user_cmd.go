@@ -245,6 +245,28 @@ func (a *app) userStateCommand(disable bool) *cobra.Command {
 	if disable {
 		use, short = "disable EMAIL", "Disable a user: it cannot sign in or receive mail; its data and conversations are kept"
 	}
+	return a.onUserCommand(use, short, func(cmd *cobra.Command, s *session, u domain.User) error {
+		var err error
+		if disable {
+			u, err = s.desk.DisableUser(a.actor(), u.ID, u.Version)
+		} else {
+			u, err = s.desk.EnableUser(a.actor(), u.ID, u.Version)
+		}
+		if err != nil {
+			return err
+		}
+		if disable {
+			printf(cmd, "Disabled %s: no sign-in, no mail; data and conversations kept. Undo with: helpdesk user enable %s\n", u.Email, u.Email)
+		} else {
+			printf(cmd, "Enabled %s (%s).\n", u.Email, u.State)
+		}
+		return nil
+	})
+}
+
+// onUserCommand is a command that takes one EMAIL and acts on that user:
+// the shape of enable, disable, reset and resend.
+func (a *app) onUserCommand(use, short string, do func(cmd *cobra.Command, s *session, u domain.User) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   use,
 		Short: short,
@@ -255,20 +277,7 @@ func (a *app) userStateCommand(disable bool) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if disable {
-					u, err = s.desk.DisableUser(a.actor(), u.ID, u.Version)
-				} else {
-					u, err = s.desk.EnableUser(a.actor(), u.ID, u.Version)
-				}
-				if err != nil {
-					return err
-				}
-				if disable {
-					printf(cmd, "Disabled %s: no sign-in, no mail; data and conversations kept. Undo with: helpdesk user enable %s\n", u.Email, u.Email)
-				} else {
-					printf(cmd, "Enabled %s (%s).\n", u.Email, u.State)
-				}
-				return nil
+				return do(cmd, s, u)
 			})
 		},
 	}

@@ -15,33 +15,22 @@ func (a *app) userLinkCommand(resend bool) *cobra.Command {
 	if resend {
 		use, short = "resend EMAIL", "Queue a new verification link to a pending user; its earlier links stop working"
 	}
-	return &cobra.Command{
-		Use:   use,
-		Short: short,
-		Args:  exactArgs("EMAIL"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withDesk(func(s *session) error {
-				u, err := s.desk.UserByEmail(args[0])
-				if err != nil {
-					return err
-				}
-				// Queued, not sent: the mail worker sends it (mail list
-				// shows it meanwhile), so the line says no more.
-				if resend {
-					if _, err := s.desk.ResendVerification(a.actor(), u.ID); err != nil {
-						return fmt.Errorf("cannot resend to %s: %w", u.Email, err)
-					}
-					printf(cmd, "resend: new verification link queued for %s; earlier links no longer work\n", u.Email)
-					return nil
-				}
-				if _, err := s.desk.SendReset(a.actor(), u.ID); err != nil {
-					return fmt.Errorf("cannot reset %s: %w", u.Email, err)
-				}
-				printf(cmd, "reset: set-password link queued for %s\n", u.Email)
-				return nil
-			})
-		},
-	}
+	// Queued, not sent: the mail worker sends it (mail list shows it
+	// meanwhile), so the line says no more.
+	return a.onUserCommand(use, short, func(cmd *cobra.Command, s *session, u domain.User) error {
+		if resend {
+			if _, err := s.desk.ResendVerification(a.actor(), u.ID); err != nil {
+				return fmt.Errorf("cannot resend to %s: %w", u.Email, err)
+			}
+			printf(cmd, "resend: new verification link queued for %s; earlier links no longer work\n", u.Email)
+			return nil
+		}
+		if _, err := s.desk.SendReset(a.actor(), u.ID); err != nil {
+			return fmt.Errorf("cannot reset %s: %w", u.Email, err)
+		}
+		printf(cmd, "reset: set-password link queued for %s\n", u.Email)
+		return nil
+	})
 }
 
 // signInJSON is the sign-in state in user show --json; times are RFC 3339,
