@@ -47,17 +47,46 @@ func previewDelete(tx Tx, u User) (DeletePreview, []ID, []ID, error) {
 		p.Messages += c.Messages
 	}
 	p.Conversations = len(convs)
-	for id := range tx.DueMessages(farFuture) {
-		m, err := tx.Message(id)
-		if err != nil {
-			return p, nil, nil, err
-		}
-		if m.UserID == u.ID && m.State == MailQueued {
-			mails = append(mails, id)
-		}
+	mails, err := queuedMailsOf(tx, u.ID, nil)
+	if err != nil {
+		return p, nil, nil, err
 	}
 	p.QueuedMails = len(mails)
 	return p, convs, mails, nil
+}
+
+// queuedMailsOf lists the ids of a user's queued messages (of one of
+// events, or of any when events is nil), from the delivery queue, which
+// holds only queued messages.
+func queuedMailsOf(tx Tx, user ID, events []MailEvent) ([]ID, error) {
+	var ids []ID
+	for id := range tx.DueMessages(farFuture) {
+		m, err := tx.Message(id)
+		if err != nil {
+			return nil, err
+		}
+		if m.UserID == user && m.State == MailQueued && (events == nil || slices.Contains(events, m.Event)) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+// cancelQueued cancels queued messages for a reason, dropping their links.
+func cancelQueued(tx Tx, c *commit, ids []ID, reason string, now time.Time) error {
+	for _, mid := range ids {
+		m, err := tx.Message(mid)
+		if err != nil {
+			return err
+		}
+		m.State, m.LastError, m.UpdatedAt = MailCancelled, reason, now
+		m.dropLink(linkDroppedNote)
+		if err := tx.PutMessage(&m); err != nil {
+			return err
+		}
+		c.event("mail", mid)
+	}
+	return nil
 }
 
 // DeletePreview says what deleting a user would remove, changing nothing.
@@ -116,17 +145,8 @@ func (d *Desk) DeleteUser(actor Actor, id ID, confirmEmail string) (DeletePrevie
 			}
 			c.event(SubjectConv, cid)
 		}
-		for _, mid := range mails {
-			m, err := tx.Message(mid)
-			if err != nil {
-				return err
-			}
-			m.State, m.LastError, m.UpdatedAt = MailCancelled, "recipient was deleted", now
-			m.dropLink(linkDroppedNote)
-			if err := tx.PutMessage(&m); err != nil {
-				return err
-			}
-			c.event("mail", mid)
+		if err := cancelQueued(tx, c, mails, "recipient was deleted", now); err != nil {
+			return err
 		}
 		if p.Tokens, err = tx.DeleteTokens(u.ID); err != nil {
 			return err

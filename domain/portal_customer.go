@@ -133,7 +133,19 @@ func (d *Desk) agentLink(actor Actor, userID ID, event MailEvent) (User, error) 
 			if err != nil {
 				return err
 			}
+			// A verification mail still queued would carry a dead link:
+			// it goes no more.
+			stale, err := queuedMailsOf(tx, u.ID, []MailEvent{EventVerify})
+			if err != nil {
+				return err
+			}
+			if err := cancelQueued(tx, c, stale, "a newer verification link replaced it", d.clock()); err != nil {
+				return err
+			}
 			action, note = "user.resend", fmt.Sprintf("new verification link queued; %s no longer work", plural(n, "earlier link"))
+			if len(stale) > 0 {
+				note += fmt.Sprintf("; %s cancelled", plural(len(stale), "queued verification mail"))
+			}
 		}
 		if err := d.queueEventMail(tx, u, event); err != nil {
 			return err

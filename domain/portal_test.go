@@ -288,6 +288,11 @@ func TestResendKillsEarlierLinksAndCustomerAcceptsAgreement(t *testing.T) {
 	if _, err := d.RedeemToken(old, "a long enough password"); !errors.Is(err, domain.ErrTokenInvalid) {
 		t.Errorf("the earlier link still works: %v", err)
 	}
+	// The first mail, still queued, would carry the dead link: it is
+	// cancelled; only the new one goes.
+	if ms := lcMails(t, d, u.Email); len(ms) != 2 || ms[0].State != domain.MailCancelled || ms[1].State != domain.MailQueued {
+		t.Errorf("after resend: %v", ms)
+	}
 	if _, err := d.RedeemToken(tokenFrom(t, d, newestMail(t, d, u.Email)), "a long enough password"); err != nil {
 		t.Fatal(err)
 	}
