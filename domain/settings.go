@@ -94,6 +94,28 @@ func SettingHelp(key string) string {
 	return ""
 }
 
+// SettingDefault words what applies while a key is unset, for screens and
+// commands: "http://localhost:8080", "Helpdesk", "none", "off", "top
+// level", or the event's own template.
+func SettingDefault(key string) string {
+	switch key {
+	case SettingBaseURL:
+		return defaultPortalURL
+	case SettingDeskName:
+		return defaultDeskName
+	case SettingFrom:
+		return "none"
+	case SettingSelfSignup:
+		return "off"
+	case SettingSignupParent:
+		return "none, top level"
+	}
+	if e, ok := strings.CutPrefix(key, SettingTemplatePrefix); ok {
+		return e
+	}
+	return ""
+}
+
 // SettingValue is a key's value as `config show` prints it ("" when unset).
 // names resolves the signup parent's id to its name.
 func (s Settings) SettingValue(key string, names func(ID) string) string {

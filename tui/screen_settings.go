@@ -405,7 +405,7 @@ func (s *settingsScreen) rowView(i, kw, vw int) string {
 	v := s.value(key)
 	shown, vStyle := v, st.value
 	if v == "" {
-		shown, vStyle = "not set", st.muted
+		shown, vStyle = "default: "+domain.SettingDefault(key), st.muted
 	}
 	left := marker + fit(key, kw) + "  "
 	val := fit(shown, vw) + "  "
@@ -464,7 +464,7 @@ func (s *settingsScreen) pane() string {
 	}
 	v := s.value(key)
 	if v == "" {
-		v = "not set"
+		v = "not set; the default applies: " + domain.SettingDefault(key)
 	}
 	lines = append(lines, "   "+st.label.Render("Value: ")+st.value.Render(cut(v, s.w-11)))
 	meta := "Every setting has its default: none was changed yet."

@@ -40,7 +40,7 @@ func TestSettingsListsEveryKey(t *testing.T) {
 	for _, k := range domain.SettingKeys() {
 		d.mustShow(k)
 	}
-	d.mustShow("Acme Support", "the desk's name in mail ({DESK_NAME}) and on the portal", "off", "not set",
+	d.mustShow("Acme Support", "the desk's name in mail ({DESK_NAME}) and on the portal", "off", "default: none, top level",
 		"Last change 2026-11-22 09:30 by agent:tess · version 1", "enter edit")
 
 	d.keys("esc", "t")

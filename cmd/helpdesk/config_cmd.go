@@ -113,12 +113,10 @@ type settingsView struct {
 	st        domain.Settings
 	overrides map[string]setting
 	names     func(domain.ID) string
-	// plain is a desk with no override, for the defaults.
-	plain *domain.Desk
 }
 
 func newSettingsView(s *session, st domain.Settings) settingsView {
-	return settingsView{st: st, overrides: s.overrides, names: s.desk.OrgName, plain: domain.NewDesk(s.db)}
+	return settingsView{st: st, overrides: s.overrides, names: s.desk.OrgName}
 }
 
 // stored is a key's stored value, "" when unset.
@@ -140,22 +138,7 @@ func (v settingsView) value(key string) string {
 	if s := v.stored(key); s != "" {
 		return s
 	}
-	var def string
-	switch key {
-	case domain.SettingBaseURL:
-		def = v.plain.PortalURL()
-	case domain.SettingDeskName:
-		def = v.plain.DeskName()
-	case domain.SettingFrom:
-		def = "none"
-	case domain.SettingSelfSignup:
-		def = "off"
-	case domain.SettingSignupParent:
-		def = "none, top level"
-	default:
-		def = v.st.SettingValue(key, v.names) // the event's own template
-	}
-	return "(default: " + def + ")"
+	return "(default: " + domain.SettingDefault(key) + ")"
 }
 
 // note says what a key is for, and what overrides it in this process.
