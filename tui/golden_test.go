@@ -14,6 +14,25 @@ import (
 
 // step sends keys to a running program, then waits until the screen has
 // shown every word.
+// playSteps sends each step's keys and waits for its words, quits, and
+// returns the final frame, checked to hold no control sequence but the
+// app's own styling and to fit the window.
+func playSteps(t *testing.T, tm *teatest.TestModel, steps []step, size [2]int) string {
+	t.Helper()
+	for _, s := range steps {
+		sendKeys(tm, s.keys...)
+		waitWords(t, tm, s.wait...)
+	}
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	final.Close()
+	view := final.View()
+	assertInert(t, view, size[0], size[1])
+	return view
+}
+
 type step struct {
 	keys []string
 	wait []string
@@ -83,17 +102,7 @@ func TestGolden(t *testing.T) {
 				}
 				m := newTestModel(desk)
 				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size[0], size[1]))
-				for _, s := range tc.steps {
-					sendKeys(tm, s.keys...)
-					waitWords(t, tm, s.wait...)
-				}
-				if err := tm.Quit(); err != nil {
-					t.Fatal(err)
-				}
-				final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-				final.Close()
-				view := final.View()
-				assertInert(t, view, size[0], size[1])
+				view := playSteps(t, tm, tc.steps, size)
 				teatest.RequireEqualOutput(t, []byte(view+"\n"))
 			})
 		}

@@ -308,17 +308,7 @@ func TestGoldenConv(t *testing.T) {
 					f.disableKofi(t)
 				}
 				tm := teatest.NewTestModel(t, f.model(), teatest.WithInitialTermSize(size[0], size[1]))
-				for _, s := range tc.steps {
-					sendKeys(tm, s.keys...)
-					waitWords(t, tm, s.wait...)
-				}
-				if err := tm.Quit(); err != nil {
-					t.Fatal(err)
-				}
-				final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-				final.Close()
-				view := final.View()
-				assertInert(t, view, size[0], size[1])
+				view := playSteps(t, tm, tc.steps, size)
 				teatest.RequireEqualOutput(t, []byte(stableConv(view)+"\n"))
 			})
 		}

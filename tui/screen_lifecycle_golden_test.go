@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
@@ -99,17 +98,7 @@ func TestGoldenLifecycle(t *testing.T) {
 						tm.Send(msg)
 					}
 				}
-				for _, s := range tc.steps {
-					sendKeys(tm, s.keys...)
-					waitWords(t, tm, s.wait...)
-				}
-				if err := tm.Quit(); err != nil {
-					t.Fatal(err)
-				}
-				final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-				final.Close()
-				view := final.View()
-				assertInert(t, view, size[0], size[1])
+				view := playSteps(t, tm, tc.steps, size)
 				teatest.RequireEqualOutput(t, []byte(view+"\n"))
 			})
 		}

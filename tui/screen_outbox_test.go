@@ -340,17 +340,7 @@ func TestGoldenMail(t *testing.T) {
 			t.Run(fmt.Sprintf("%s_%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
 				m := newTestModel(setup(t))
 				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size[0], size[1]))
-				for _, s := range tc.steps {
-					sendKeys(tm, s.keys...)
-					waitWords(t, tm, s.wait...)
-				}
-				if err := tm.Quit(); err != nil {
-					t.Fatal(err)
-				}
-				final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-				final.Close()
-				view := final.View()
-				assertInert(t, view, size[0], size[1])
+				view := playSteps(t, tm, tc.steps, size)
 				teatest.RequireEqualOutput(t, []byte(stable(view)+"\n"))
 			})
 		}

@@ -292,17 +292,7 @@ func TestGoldenSettings(t *testing.T) {
 				desk := newTestDesk(t, 200)
 				setup(t, desk)
 				tm := teatest.NewTestModel(t, newTestModel(desk), teatest.WithInitialTermSize(size[0], size[1]))
-				for _, s := range tc.steps {
-					sendKeys(tm, s.keys...)
-					waitWords(t, tm, s.wait...)
-				}
-				if err := tm.Quit(); err != nil {
-					t.Fatal(err)
-				}
-				final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-				final.Close()
-				view := final.View()
-				assertInert(t, view, size[0], size[1])
+				view := playSteps(t, tm, tc.steps, size)
 				if strings.Contains(view, "Loading") {
 					t.Fatalf("still loading:\n%s", view)
 				}
