@@ -21,18 +21,6 @@ fail() {
   exit 1
 }
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  # Stop only what this script started, by pid.
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 # shellcheck source=maildev-lib.sh
 source .ci/maildev-lib.sh
 smtp_user=desk

@@ -1,7 +1,19 @@
 # Starting maildev, the mail catcher, for the scripts that deliver real
-# mail. Sourced after the script sets $work (a temporary folder), defines
-# fail() and say(), and has a pids array its cleanup kills.
-# start_maildev USER PASSWORD sets smtp_port and web_port.
+# mail. Sourced after the script defines fail() and say(). It makes $work,
+# a temporary folder, and the pids array: at exit every process listed
+# there is stopped (by pid: only what the script started) and $work is
+# removed. start_maildev USER PASSWORD sets smtp_port and web_port.
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 # listening PORT: true when something accepts connections on 127.0.0.1:PORT.
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -25,18 +25,6 @@ if [ -z "$chromium" ]; then
   chromium=$(command -v chromium) || fail "chromium did not install"
 fi
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  # Stop only what this script started, by pid.
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 # shellcheck source=maildev-lib.sh
 source .ci/maildev-lib.sh
 export HELPDESK_SMTP_PASSWORD="portal e2e $$"
