@@ -1,4 +1,4 @@
-package tui
+package textsafe
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-func TestSanitize(t *testing.T) {
+func TestBlock(t *testing.T) {
 	cases := map[string]string{
 		"Ann Lee":                                  "Ann Lee",
 		"Ann\x1b[2JLee":                            "AnnLee",
@@ -26,25 +26,25 @@ func TestSanitize(t *testing.T) {
 		"Zoë 東京":                                   "Zoë 東京",
 	}
 	for in, want := range cases {
-		if got := sanitize(in); got != want {
-			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
+		if got := Block(in); got != want {
+			t.Errorf("Block(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if got := sanitizeLine("a\nb"); got != "a b" {
-		t.Errorf("sanitizeLine kept a newline: %q", got)
+	if got := Line("a\nb"); got != "a b" {
+		t.Errorf("Line kept a newline: %q", got)
 	}
 }
 
-func TestSanitizeCleanDoesNotAllocate(t *testing.T) {
+func TestBlockCleanDoesNotAllocate(t *testing.T) {
 	s := "ann.lee@acme.com Ann Lee Zoë 東京"
-	if n := testing.AllocsPerRun(100, func() { _ = sanitize(s) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { _ = Block(s) }); n != 0 {
 		t.Fatalf("clean text allocated %v times", n)
 	}
 }
 
-// FuzzSanitize checks the promise DESIGN.md makes: whatever goes in, what
+// FuzzBlock checks the promise DESIGN.md makes: whatever goes in, what
 // comes out holds no control character but newline and no bidi control.
-func FuzzSanitize(f *testing.F) {
+func FuzzBlock(f *testing.F) {
 	for _, s := range []string{
 		"Ann Lee", "\x1b[2J", "\x1b]0;t\x07", "\x1b]52;c;eA==\x1b\\", "\x1bP1$r\x1b\\", "\x1bc",
 		"\x07\r\b\x0e", "\x9b6n", "\u009b6n", "\u202e", "\u2066x\u2069", "\t\n", "\x1b", "\x1b[", "a\x1b]8;;",
@@ -52,23 +52,23 @@ func FuzzSanitize(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		out := sanitize(in)
+		out := Block(in)
 		if !utf8.ValidString(out) {
-			t.Fatalf("sanitize(%q) = %q is not valid UTF-8", in, out)
+			t.Fatalf("Block(%q) = %q is not valid UTF-8", in, out)
 		}
 		for _, r := range out {
-			if r != '\n' && isControl(r) {
-				t.Fatalf("sanitize(%q) = %q holds control %U", in, out, r)
+			if r != '\n' && IsControl(r) {
+				t.Fatalf("Block(%q) = %q holds control %U", in, out, r)
 			}
-			if isBidi(r) {
-				t.Fatalf("sanitize(%q) = %q holds bidi control %U", in, out, r)
+			if IsBidi(r) {
+				t.Fatalf("Block(%q) = %q holds bidi control %U", in, out, r)
 			}
 		}
-		if line := sanitizeLine(in); strings.ContainsRune(line, '\n') {
-			t.Fatalf("sanitizeLine(%q) = %q holds a newline", in, line)
+		if line := Line(in); strings.ContainsRune(line, '\n') {
+			t.Fatalf("Line(%q) = %q holds a newline", in, line)
 		}
-		if again := sanitize(out); again != out {
-			t.Fatalf("sanitize is not idempotent: %q -> %q -> %q", in, out, again)
+		if again := Block(out); again != out {
+			t.Fatalf("Block is not idempotent: %q -> %q -> %q", in, out, again)
 		}
 	})
 }
