@@ -396,3 +396,51 @@ func BenchmarkPutDelete(b *testing.B) {
 		ix.Delete(e)
 	}
 }
+
+// BenchmarkLookalikeKeystroke measures full addresses typed with a Cyrillic
+// "а" or "о" for a Latin one, or "rn" for "m", at a million addresses: the
+// lookalike stage is one binary search in the sorted skeleton hashes.
+// ns/op is one pass over the queries; "lookalike-only" times
+// NearDuplicates, what the command line and import ask per address.
+func BenchmarkLookalikeKeystroke(b *testing.B) {
+	benchSetup(b)
+	r := rand.New(rand.NewPCG(11, 11))
+	swap := strings.NewReplacer("a", "\u0430", "o", "\u043e", "m", "rn")
+	var qs []string
+	for len(qs) < 3*benchTargets {
+		e := bench.desk.emails[r.IntN(len(bench.desk.emails))]
+		at := strings.LastIndexByte(e, '@')
+		if l := swap.Replace(e[:at]); l != e[:at] {
+			qs = append(qs, l+e[at:])
+		}
+	}
+	for _, name := range []string{"query", "lookalike-only"} {
+		b.Run(name, func(b *testing.B) {
+			t := newTimer()
+			found := 0
+			for range b.N {
+				found = 0
+				for _, q := range qs {
+					t.start()
+					var res suggest.Result
+					if name == "query" {
+						res = bench.ix.Query(q, defaultLimitB)
+					} else {
+						res = bench.ix.NearDuplicates(q, defaultLimitB)
+					}
+					t.stop()
+					for _, m := range res.Matches {
+						if m.Kind == suggest.Lookalike {
+							found++
+							break
+						}
+					}
+				}
+			}
+			if found != len(qs) {
+				b.Fatalf("%d of %d look-alikes found", found, len(qs))
+			}
+			t.report(b, "lookalike-"+name)
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 type entry struct {
 	email string
 	id    uint64
+	skel  uint64 // skelHash of the local part
 }
 
 // delta holds the changes made since the base was built: additions in a
@@ -63,7 +64,8 @@ func (d *delta) upsert(email string, id uint64) {
 		d.adds[i].id = id
 		return
 	}
-	d.adds = slices.Insert(d.adds, i, entry{email: strings.Clone(email), id: id})
+	local, _ := splitEmail(email)
+	d.adds = slices.Insert(d.adds, i, entry{email: strings.Clone(email), id: id, skel: skelHash(local)})
 }
 
 func (d *delta) remove(email string) {

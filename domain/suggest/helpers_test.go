@@ -69,7 +69,8 @@ func find(ms []suggest.Match, email string) (suggest.Match, bool) {
 
 // checkWellFormed asserts what any result must satisfy for the UI: at most
 // limit rows, no email twice, ids matching the index, positions inside the
-// email on character starts and increasing, reasons only on near rows.
+// email on character starts and increasing, reasons only on near and
+// lookalike rows.
 func checkWellFormed(t testing.TB, ix *suggest.Index, q string, limit int, r suggest.Result) {
 	t.Helper()
 	want := limit
@@ -85,10 +86,10 @@ func checkWellFormed(t testing.TB, ix *suggest.Index, q string, limit int, r sug
 			t.Fatalf("Query(%q): %s listed twice: %v", q, m.Email, emailsOf(r.Matches))
 		}
 		seen[m.Email] = true
-		if m.Kind > suggest.Fuzzy {
+		if m.Kind > suggest.Lookalike {
 			t.Fatalf("Query(%q): bad kind %d", q, m.Kind)
 		}
-		if (m.Reason != "") != (m.Kind == suggest.Near) {
+		if (m.Reason != "") != (m.Kind == suggest.Near || m.Kind == suggest.Lookalike) {
 			t.Fatalf("Query(%q): %s kind %v reason %q", q, m.Email, m.Kind, m.Reason)
 		}
 		last := -1

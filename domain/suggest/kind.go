@@ -16,6 +16,10 @@ const (
 	// Fuzzy means the typed characters appear in order in the address; a
 	// last resort that catches initials and abbreviations.
 	Fuzzy
+	// Lookalike means the address reads like an existing one but is
+	// written with other characters (Unicode TS #39 confusables), such as a
+	// Cyrillic "а" for a Latin "a".
+	Lookalike
 )
 
 // String returns the lower-case word the UI and logs show for the kind.
@@ -29,6 +33,8 @@ func (k Kind) String() string {
 		return "near"
 	case Fuzzy:
 		return "fuzzy"
+	case Lookalike:
+		return "lookalike"
 	}
 	return "unknown"
 }

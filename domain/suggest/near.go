@@ -20,6 +20,11 @@ type nearIndex struct {
 	canonKeys []uint64
 	canonIdx  []uint32
 
+	// skelKeys holds skelHash of every local part, sorted; skelIdx the
+	// base index for each key: one lookup finds the look-alikes.
+	skelKeys []uint64
+	skelIdx  []uint32
+
 	// perm lists base indices grouped by domain (groups in domain order),
 	// ordered by local-part length within a group; sig holds the charSet
 	// of each local part. Group g is perm[domStart[g]:domStart[g+1]]. A
@@ -47,6 +52,8 @@ func buildNear(b *base) *nearIndex {
 	nx := &nearIndex{
 		canonKeys: make([]uint64, n),
 		canonIdx:  make([]uint32, n),
+		skelKeys:  make([]uint64, n),
+		skelIdx:   make([]uint32, n),
 	}
 	domOf := make([]uint32, n)
 	lens := make([]uint8, n)
@@ -56,6 +63,8 @@ func buildNear(b *base) *nearIndex {
 		local, dom := splitEmail(b.email(i))
 		nx.canonKeys[i] = canonHash(local)
 		nx.canonIdx[i] = uint32(i)
+		nx.skelKeys[i] = skelHash(local)
+		nx.skelIdx[i] = uint32(i)
 		id, ok := domIDs[string(dom)]
 		if !ok {
 			id = uint32(len(domNames))
@@ -66,6 +75,7 @@ func buildNear(b *base) *nearIndex {
 		lens[i] = uint8(min(len(local), 255))
 	}
 	radixSort(nx.canonKeys, nx.canonIdx)
+	radixSort(nx.skelKeys, nx.skelIdx)
 
 	// Rank domains by name so a query finds its group by binary search.
 	byName := make([]uint32, len(domNames))

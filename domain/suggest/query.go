@@ -10,13 +10,16 @@ const defaultLimit = 8
 //
 //  1. Exact: q (trimmed, lower-cased) is an existing address.
 //  2. Prefix: addresses starting with q, in sorted order.
-//  3. Near, once q looks like a full address: the same mailbox with other
+//  3. Lookalike, once q looks like a full address: addresses whose local
+//     part has the same Unicode TS #39 skeleton but other characters (a
+//     Cyrillic "а" for a Latin "a"), at q's domain first.
+//  4. Near, once q looks like a full address: the same mailbox with other
 //     dots or +tag, then one or two typos in the local part at the same
 //     domain, then the same name at other domains.
-//  4. Fuzzy: addresses containing q's characters in order, scored by
+//  5. Fuzzy: addresses containing q's characters in order, scored by
 //     sahilm/fuzzy over a small candidate set.
 //
-// Stages 3 and 4 only cover the addresses loaded by Build once its
+// Stages 3 to 5 only cover the addresses loaded by Build once its
 // background build is done; until then the result has NearPending set.
 func (ix *Index) Query(q string, limit int) Result {
 	if limit <= 0 {
@@ -32,9 +35,34 @@ func (ix *Index) Query(q string, limit int) Result {
 	c := collector{limit: limit}
 	ix.exactMatch(&c, qb)
 	ix.prefixMatches(&c, qb)
+	ix.lookalikeMatches(&c, qb)
 	ix.nearMatches(&c, qb)
 	ix.fuzzyMatches(&c, qb)
 	res.Matches = c.out
+	return res
+}
+
+// NearDuplicates returns only the lookalike and near matches of q, a full
+// address, best first, at most limit (8 when limit <= 0): what a new user
+// with this address may duplicate. Like Query, it covers the addresses
+// loaded by Build only once the background build is done (NearPending).
+func (ix *Index) NearDuplicates(q string, limit int) Result {
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	qb := []byte(strings.ToLower(strings.TrimSpace(q)))
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	res := Result{NearPending: ix.base.near == nil}
+	c := collector{limit: limit}
+	if id, ok := ix.lookup(string(qb)); ok {
+		// The address itself is no near duplicate of its owner.
+		c.out = append(c.out, Match{Email: string(qb), ID: id})
+	}
+	skip := len(c.out)
+	ix.lookalikeMatches(&c, qb)
+	ix.nearMatches(&c, qb)
+	res.Matches = c.out[skip:]
 	return res
 }
 
