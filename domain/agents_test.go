@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
@@ -66,7 +67,7 @@ func TestAgentsAndPermissions(t *testing.T) {
 	_, refusals["orgs.domains"] = d.AddDomain(al, o.ID, "acme.com", false)
 	body := "{MESSAGE}"
 	_, refusals["templates"] = d.SetTemplate(al, "verify", domain.TemplateEdit{Body: &body})
-	_, refusals["import-export"] = d.ImportUsers(al, strings.NewReader("email\na@b.com\n"), domain.ImportOptions{})
+	_, refusals["import-export"] = d.ImportUsers(context.Background(), al, strings.NewReader("email\na@b.com\n"), domain.ImportOptions{})
 	for perm, err := range refusals {
 		var pe *domain.PermissionError
 		if !errors.As(err, &pe) || !strings.Contains(err.Error(), "needs the "+perm+" permission") || !strings.Contains(err.Error(), "agent:al@desk.example") {

@@ -56,6 +56,9 @@ func (d *Desk) update(fn func(tx Tx, c *commit) error) error {
 		return err
 	}
 	d.indexMu.Lock()
+	if c.rebuildIndex {
+		d.index = nil
+	}
 	if d.index != nil {
 		for _, k := range c.removedEmails {
 			d.index.Delete(k)
@@ -76,7 +79,10 @@ func (d *Desk) update(fn func(tx Tx, c *commit) error) error {
 type commit struct {
 	addedEmails   []IndexEntry
 	removedEmails []string
-	events        []Event
+	// rebuildIndex drops the autosuggest index, rebuilt from the store at
+	// its next use: for a change too large to list (an import's roll-back).
+	rebuildIndex bool
+	events       []Event
 }
 
 func (c *commit) emailChanged(old, new string, id ID) {

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -27,6 +28,21 @@ type ImportOptions struct {
 	Progress func(rows int)
 }
 
+// BulkUndone counts what a roll-back of an unfinished import removed, and
+// the organizations it kept because someone else put a user in them.
+type BulkUndone struct {
+	Users, Orgs, OrgsKept int
+}
+
+// Note words a roll-back for the audit trail.
+func (u BulkUndone) Note() string {
+	note := fmt.Sprintf("an import did not finish: its %d users and %d organizations were removed; the desk is as it was before it", u.Users, u.Orgs)
+	if u.OrgsKept > 0 {
+		note += fmt.Sprintf(", except %d organizations it created that were put to use meanwhile", u.OrgsKept)
+	}
+	return note
+}
+
 // RowError is a CSV row that was not imported, and why.
 type RowError struct {
 	Line   int    `json:"line"`
@@ -51,28 +67,61 @@ type ImportReport struct {
 }
 
 // ImportUsers streams users from CSV. Bad rows are reported (line and reason)
-// and skipped; the rest are imported. Records are written in batches and the
-// email index once at the end, in sorted order: the store's fast path. An
-// import cut short by a crash is rolled back by the store when it reopens.
+// and skipped; the rest are imported, all or nothing: an import that fails
+// or is cancelled (ctx) after writing removes what it wrote before it
+// returns, and one cut short by a crash is removed when the store reopens,
+// organizations it created included; the audit trail says which happened. Records are written in batches and the
+// email index once at the end, in sorted order: the store's fast path.
 // Memory holds one batch of records and a bounded sort buffer (the rest of
 // the sort spills to a temporary file), so it stays flat in the file's size.
 // Duplicates inside the file are found in that sorted pass, so they are
 // reported after the rows that fail on their own.
-func (d *Desk) ImportUsers(actor Actor, r io.Reader, opts ImportOptions) (ImportReport, error) {
+func (d *Desk) ImportUsers(ctx context.Context, actor Actor, r io.Reader, opts ImportOptions) (ImportReport, error) {
 	if err := actor.require(PermImportExport); err != nil {
 		return ImportReport{}, err
 	}
-	im := &importer{desk: d, actor: actor, opts: opts,
+	im := &importer{ctx: ctx, desk: d, actor: actor, opts: opts,
 		orgs: map[string]ID{}, byDomain: map[string]ID{}, sorted: newEntrySorter(100_000)}
 	defer im.sorted.close()
 	im.rep.DryRun = opts.DryRun
 	if err := im.run(r); err != nil {
+		if im.started {
+			if rerr := im.rollback(); rerr != nil {
+				return im.rep, fmt.Errorf("%w; rolling back what it wrote failed too (%v): the next open of the desk does it", err, rerr)
+			}
+			im.rep.Imported, im.rep.OrgsCreated = 0, nil
+		}
 		return im.rep, err
 	}
 	return im.rep, nil
 }
 
+// begin marks the import in progress, in the transaction that writes its
+// first organization or batch.
+func (im *importer) begin(tx Tx) error {
+	if im.started {
+		return nil
+	}
+	return tx.BulkBegin()
+}
+
+// rollback removes what a failed import wrote, now rather than at the next
+// open, and says so in the audit trail.
+func (im *importer) rollback() error {
+	return im.desk.update(func(tx Tx, c *commit) error {
+		done, err := tx.BulkRollback()
+		if err != nil {
+			return err
+		}
+		c.rebuildIndex = true
+		c.event("import", 0)
+		return audit(tx, AuditEntry{At: im.desk.clock(), Actor: im.actor.String(), Action: "user.import.rollback",
+			Note: done.Note() + " (" + im.source() + ")"})
+	})
+}
+
 type importer struct {
+	ctx   context.Context
 	desk  *Desk
 	actor Actor
 	opts  ImportOptions
@@ -113,6 +162,11 @@ func (im *importer) run(r io.Reader) error {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
+		}
+		if im.rep.Rows%1024 == 0 {
+			if err := im.ctx.Err(); err != nil {
+				return err
+			}
 		}
 		im.rep.Rows++
 		if err != nil {
@@ -238,9 +292,16 @@ func (im *importer) org(f userFields) (ID, error) {
 			o.ID = im.fakeOrgs
 			im.rep.OrgsCreated = append(im.rep.OrgsCreated, name)
 		default:
-			if o, err = im.desk.CreateOrg(im.actor, OrgInput{Name: name, Notes: "created by import"}); err != nil {
+			o, err = im.desk.createOrg(im.actor, OrgInput{Name: name, Notes: "created by import"}, func(tx Tx, o Organization) error {
+				if err := im.begin(tx); err != nil {
+					return err
+				}
+				return tx.BulkNoteOrg(o.ID)
+			})
+			if err != nil {
 				return 0, err
 			}
+			im.started = true
 			im.rep.OrgsCreated = append(im.rep.OrgsCreated, name)
 		}
 		im.orgs[key] = o.ID
@@ -289,10 +350,8 @@ func (im *importer) flush() error {
 	}
 	if !im.opts.DryRun && len(keep) > 0 {
 		err = im.desk.store.Update(func(tx Tx) error {
-			if !im.started {
-				if err := tx.BulkBegin(); err != nil {
-					return err
-				}
+			if err := im.begin(tx); err != nil {
+				return err
 			}
 			return tx.BulkAppendUsers(keep)
 		})
@@ -353,6 +412,9 @@ func (im *importer) finish() error {
 }
 
 func (im *importer) indexChunk(chunk []importEntry, dupes map[ID]bool, last bool) error {
+	if err := im.ctx.Err(); err != nil {
+		return err
+	}
 	entries := make([]IndexEntry, len(chunk))
 	lines := make(map[ID]int, len(chunk))
 	for i, e := range chunk {

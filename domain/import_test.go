@@ -1,6 +1,9 @@
 package domain_test
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -10,7 +13,7 @@ import (
 func runImport(t *testing.T, d *domain.Desk, csv string, dry bool) (domain.ImportReport, []string, error) {
 	t.Helper()
 	var rows []string
-	rep, err := d.ImportUsers(ann, strings.NewReader(csv), domain.ImportOptions{
+	rep, err := d.ImportUsers(context.Background(), ann, strings.NewReader(csv), domain.ImportOptions{
 		DryRun: dry, Source: "test.csv",
 		RowError: func(e domain.RowError) { rows = append(rows, e.String()) },
 	})
@@ -163,7 +166,7 @@ func TestSuggestFollowsCommits(t *testing.T) {
 func TestImportYieldsToUserCreatedMeanwhile(t *testing.T) {
 	d := newDesk(t)
 	var rows []string
-	rep, err := d.ImportUsers(ann, strings.NewReader("email,name\nrace@acme.com,From file\nok@acme.com,Fine\n"), domain.ImportOptions{
+	rep, err := d.ImportUsers(context.Background(), ann, strings.NewReader("email,name\nrace@acme.com,From file\nok@acme.com,Fine\n"), domain.ImportOptions{
 		RowError: func(e domain.RowError) { rows = append(rows, e.String()) },
 		Progress: func(int) {
 			if _, err := d.CreateUser(bob, domain.UserInput{Email: "RACE@acme.com", Name: "Bob's"}); err != nil {
@@ -207,5 +210,49 @@ func TestImportKeepsStatesFromAnotherDesk(t *testing.T) {
 	b, _ := d.UserByEmail("b@x.com")
 	if on, err := d.EnableUser(ann, b.ID, 0); err != nil || on.State != domain.StateActive {
 		t.Errorf("enabling an imported disabled user: %v %v", on.State, err)
+	}
+}
+
+// An import stopped by its context (Ctrl-C, a closed SSH session) after it
+// wrote a batch and created an organization removes both before it returns:
+// the desk is as it was, suggestions included, and the audit says so.
+func TestCancelledImportLeavesTheDeskAsItWas(t *testing.T) {
+	d := newDesk(t)
+	mustUser(t, d, domain.UserInput{Email: "kept@acme.com"})
+	var b strings.Builder
+	b.WriteString("email,organization\n")
+	for i := range 25_000 {
+		fmt.Fprintf(&b, "row%05d@acme.com,New Org\n", i)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rep, err := d.ImportUsers(ctx, ann, strings.NewReader(b.String()), domain.ImportOptions{
+		Source:   "big.csv",
+		Progress: func(int) { cancel() }, // after the first batch is written
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled import returned %v; want context.Canceled", err)
+	}
+	if rep.Imported != 0 || len(rep.OrgsCreated) != 0 {
+		t.Errorf("report after a cancelled import: %+v; want nothing imported or created", rep)
+	}
+	if users, _, err := d.Users(domain.UserFilter{}, 0, 0); err != nil || len(users) != 1 {
+		t.Errorf("users after a cancelled import: %d, %v; want only the one made before", len(users), err)
+	}
+	if _, err := d.OrgByName("New Org"); !domain.IsNotFound(err) {
+		t.Errorf("the organization the cancelled import created: %v; want it removed", err)
+	}
+	s, err := d.Suggest("row00001@acme.com", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range s.Items {
+		if strings.HasPrefix(it.User.Email, "row") {
+			t.Errorf("suggestion %q after a cancelled import; want none of its rows", it.User.Email)
+		}
+	}
+	es, err := d.Audit(domain.AuditFilter{}, 0, 1)
+	if err != nil || len(es) != 1 || es[0].Action != "user.import.rollback" || !strings.Contains(es[0].Note, "its 10000 users and 1 organizations were removed") {
+		t.Errorf("newest audit entry: %+v, %v; want the roll-back of 10000 users and 1 organization", es, err)
 	}
 }

@@ -60,6 +60,12 @@ func ensureDomainFree(tx Tx, domain string, self ID) error {
 // CreateOrg creates an organization with its domains. Users already on the
 // desk are not moved: use AddDomain with apply for that.
 func (d *Desk) CreateOrg(actor Actor, in OrgInput) (Organization, error) {
+	return d.createOrg(actor, in, nil)
+}
+
+// createOrg is CreateOrg with more to do in its transaction: an import
+// notes the organizations it creates, so that a roll-back can find them.
+func (d *Desk) createOrg(actor Actor, in OrgInput, within func(Tx, Organization) error) (Organization, error) {
 	need := PermOrgsWrite
 	if len(in.Domains) > 0 {
 		need |= PermOrgDomains
@@ -111,6 +117,11 @@ func (d *Desk) CreateOrg(actor Actor, in OrgInput) (Organization, error) {
 		}
 		if err := tx.PutOrg(&o); err != nil {
 			return err
+		}
+		if within != nil {
+			if err := within(tx, o); err != nil {
+				return err
+			}
 		}
 		c.event(SubjectOrg, o.ID)
 		return audit(tx, AuditEntry{

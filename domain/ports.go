@@ -68,7 +68,8 @@ type Tx interface {
 	// Messages yields messages newest first, before the given id (0: all).
 	Messages(before ID) iter.Seq2[OutboxMessage, error]
 	// DueMessages yields the ids of queued messages whose NextTry is not
-	// after now, earliest first.
+	// after now, and of claimed (sending) ones whose LeaseUntil is not,
+	// earliest first.
 	DueMessages(now time.Time) iter.Seq[ID]
 
 	PutAgent(a *Agent) error
@@ -137,17 +138,22 @@ type Tx interface {
 	// Logo's bytes are valid only inside the transaction.
 	Logo(org ID) ([]byte, error)
 
-	// The import fast path. BulkBegin marks an import in progress;
-	// BulkAppendUsers writes records and their member entries (ids assigned
-	// in order) but not the email index; BulkIndex writes the email index
-	// entries for them, given in key order, and returns the ids whose email
-	// was taken meanwhile (their records are removed); BulkEnd clears the
-	// mark. A store that finds the mark when it
-	// opens removes the records that never got their index entries.
+	// The import fast path, all or nothing. BulkBegin marks an import in
+	// progress; BulkAppendUsers writes records and their member entries (ids
+	// assigned in order) but not the email index, and notes their ids in the
+	// mark; BulkNoteOrg notes an organization the import created; BulkIndex
+	// writes the email index entries for them, given in key order, and
+	// returns the ids whose email was taken meanwhile (their records are
+	// removed); BulkEnd clears the mark, in the transaction that commits the
+	// import. BulkRollback removes everything the mark notes (records, their
+	// index and member entries, the noted organizations) and clears it; a
+	// store that finds the mark when it opens does the same.
 	BulkBegin() error
 	BulkAppendUsers(us []User) error
+	BulkNoteOrg(id ID) error
 	BulkIndex(entries []IndexEntry) (taken []ID, err error)
 	BulkEnd() error
+	BulkRollback() (BulkUndone, error)
 }
 
 // IndexEntry is one user's email index entry: written by an import after

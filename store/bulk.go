@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -9,12 +10,43 @@ import (
 	"helpdesk/domain"
 )
 
-// BulkBegin marks an import in progress with the first id it will use, so
-// that Open can roll back records whose index was never written.
+// The import mark lives in meta while an import runs: keyImport holds the
+// first user id it could use (the mark itself), keyImportUsers the id ranges
+// its batches wrote (16 bytes each: first and last id; ids of one batch are
+// contiguous because one transaction draws them), keyImportOrgs the
+// organizations it created (8 bytes each). Agents creating users meanwhile
+// draw ids outside those ranges, so a roll-back removes the import's rows
+// and nothing else.
+var (
+	keyImportUsers = []byte("import/users")
+	keyImportOrgs  = []byte("import/orgs")
+)
+
+// BulkBegin marks an import in progress, so that a crash before BulkEnd is
+// rolled back at the next open.
 func (t *tx) BulkBegin() error {
+	meta := t.bucket(bucketMeta)
+	if meta.Get(keyImport) != nil {
+		return errors.New("another import is in progress on this desk; wait for it to finish")
+	}
 	next := t.bucket(bucketUsers).Sequence() + 1
-	return t.bucket(bucketMeta).Put(keyImport, itob(next))
+	return meta.Put(keyImport, itob(next))
 }
+
+// appendMark adds b to the import mark's list under key.
+func (t *tx) appendMark(key, b []byte) error {
+	meta := t.bucket(bucketMeta)
+	if meta.Get(keyImport) == nil {
+		return errors.New("no import in progress")
+	}
+	old := meta.Get(key)
+	v := make([]byte, 0, len(old)+len(b))
+	return meta.Put(key, append(append(v, old...), b...))
+}
+
+// BulkNoteOrg notes an organization the import created, in the
+// transaction that creates it.
+func (t *tx) BulkNoteOrg(id domain.ID) error { return t.appendMark(keyImportOrgs, idKey(id)) }
 
 // BulkAppendUsers writes records only: sequential ids appended at the end of
 // the users bucket, whose pages are filled completely since nothing will be
@@ -37,6 +69,11 @@ func (t *tx) BulkAppendUsers(us []domain.User) error {
 			return err
 		}
 		counts[us[i].State]++
+	}
+	if len(us) > 0 {
+		if err := t.appendMark(keyImportUsers, pairKey(us[0].ID, us[len(us)-1].ID)); err != nil {
+			return err
+		}
 	}
 	// Member entries go in with the records, in id order: written later in
 	// email order they would rewrite most of the member bucket each time.
@@ -84,8 +121,16 @@ func (t *tx) BulkIndex(entries []domain.IndexEntry) ([]domain.ID, error) {
 	return taken, nil
 }
 
-// BulkEnd clears the import mark.
-func (t *tx) BulkEnd() error { return t.bucket(bucketMeta).Delete(keyImport) }
+// BulkEnd clears the import mark: the import is complete.
+func (t *tx) BulkEnd() error {
+	meta := t.bucket(bucketMeta)
+	for _, k := range [][]byte{keyImport, keyImportUsers, keyImportOrgs} {
+		if err := meta.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 func (t *tx) dropRecord(users *bolt.Bucket, id domain.ID) error {
 	u, err := t.User(id)
@@ -103,43 +148,126 @@ func (t *tx) dropRecord(users *bolt.Bucket, id domain.ID) error {
 	return t.moveCount(u.State, "", 1)
 }
 
-// recoverImport rolls back an import that a crash interrupted: records from
-// its first id on whose email index entry does not point back at them were
-// never acknowledged to the agent, and are removed.
+// BulkRollback undoes an unfinished import: every user its batches wrote
+// (with the email and member entries), then the organizations it created,
+// except one that someone gave another member, a child or an edit while the
+// import ran. The mark is cleared.
+func (t *tx) BulkRollback() (domain.BulkUndone, error) {
+	var done domain.BulkUndone
+	meta := t.bucket(bucketMeta)
+	if meta.Get(keyImport) == nil {
+		return done, nil
+	}
+	ranges := meta.Get(keyImportUsers)
+	for i := 0; i+16 <= len(ranges); i += 16 {
+		first, last := btoi(ranges[i:i+8]), btoi(ranges[i+8:i+16])
+		for id := first; id <= last; id++ {
+			err := t.DeleteUser(domain.ID(id))
+			if errors.Is(err, domain.ErrNotFound) {
+				continue // taken by someone else at indexing, and removed then
+			}
+			if err != nil {
+				return done, fmt.Errorf("roll back user %d: %w", id, err)
+			}
+			done.Users++
+		}
+	}
+	if len(ranges) == 0 {
+		// A mark without ranges: nothing written yet, or a mark left by a
+		// version that kept no ranges, whose unindexed records are its own.
+		n, err := t.dropUnindexedFrom(domain.ID(btoi(meta.Get(keyImport))))
+		if err != nil {
+			return done, err
+		}
+		done.Users += n
+	}
+	orgs := meta.Get(keyImportOrgs)
+	for i := 0; i+8 <= len(orgs); i += 8 {
+		dropped, err := t.dropImportedOrg(domain.ID(btoi(orgs[i : i+8])))
+		if err != nil {
+			return done, err
+		}
+		if dropped {
+			done.Orgs++
+		} else {
+			done.OrgsKept++
+		}
+	}
+	return done, t.BulkEnd()
+}
+
+// dropUnindexedFrom removes the users from id first on whose email entry
+// does not point back at them.
+func (t *tx) dropUnindexedFrom(first domain.ID) (int, error) {
+	users, byEmail := t.bucket(bucketUsers), t.bucket(bucketUsersByEmail)
+	var orphans []domain.ID
+	c := users.Cursor()
+	for k, v := c.Seek(idKey(first)); k != nil; k, v = c.Next() {
+		var u domain.User
+		if err := decode(v, &u); err != nil {
+			return 0, fmt.Errorf("roll back user %d: %w", btoi(k), err)
+		}
+		if owner := byEmail.Get([]byte(u.EmailKey())); owner == nil || btoi(owner) != uint64(u.ID) {
+			orphans = append(orphans, u.ID)
+		}
+	}
+	for _, id := range orphans {
+		if err := t.dropRecord(users, id); err != nil {
+			return 0, err
+		}
+	}
+	return len(orphans), nil
+}
+
+// dropImportedOrg removes an organization an unfinished import created,
+// unless it is in use: a member or a child, or an edit since (Version > 1).
+func (t *tx) dropImportedOrg(id domain.ID) (bool, error) {
+	o, err := t.Org(id)
+	if errors.Is(err, domain.ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("roll back organization %d: %w", id, err)
+	}
+	if o.Version > 1 || len(o.Domains) > 0 {
+		return false, nil
+	}
+	if k, _ := t.bucket(bucketOrgMembers).Cursor().Seek(idKey(id)); k != nil && btoi(k[:8]) == uint64(id) {
+		return false, nil
+	}
+	for other, err := range t.Orgs() {
+		if err != nil {
+			return false, err
+		}
+		if other.ParentID == id {
+			return false, nil
+		}
+	}
+	byName := t.bucket(bucketOrgsByName)
+	if owner := byName.Get([]byte(domain.NameKey(o.Name))); owner != nil && btoi(owner) == uint64(id) {
+		if err := byName.Delete([]byte(domain.NameKey(o.Name))); err != nil {
+			return false, err
+		}
+	}
+	return true, t.bucket(bucketOrgs).Delete(idKey(id))
+}
+
+// recoverImport rolls back an import that a crash interrupted, whatever it
+// had written, and says so in the audit trail.
 func (db *DB) recoverImport() error {
 	return db.bolt.Update(func(btx *bolt.Tx) error {
 		t := &tx{btx: btx}
-		first := btoi(t.bucket(bucketMeta).Get(keyImport))
-		if first == 0 {
+		if t.bucket(bucketMeta).Get(keyImport) == nil {
 			return nil
 		}
-		users, byEmail := t.bucket(bucketUsers), t.bucket(bucketUsersByEmail)
-		var orphans []domain.ID
-		kept := 0
-		c := users.Cursor()
-		for k, v := c.Seek(itob(first)); k != nil; k, v = c.Next() {
-			var u domain.User
-			if err := decode(v, &u); err != nil {
-				return fmt.Errorf("recover interrupted import: user %d: %w", btoi(k), err)
-			}
-			if owner := byEmail.Get([]byte(u.EmailKey())); owner == nil || btoi(owner) != uint64(u.ID) {
-				orphans = append(orphans, u.ID)
-			} else {
-				kept++ // indexed: by the import's own index pass, or created meanwhile
-			}
-		}
-		for _, id := range orphans {
-			if err := t.dropRecord(users, id); err != nil {
-				return err
-			}
+		done, err := t.BulkRollback()
+		if err != nil {
+			return fmt.Errorf("roll back an interrupted import: %w", err)
 		}
 		// The import's own audit entry was due in its last transaction,
 		// which never ran: this one takes its place.
 		e := domain.AuditEntry{At: time.Now().UTC(), Actor: "helpdesk", Action: "user.import.rollback",
-			Note: fmt.Sprintf("an import was interrupted: %d users it had not finished were removed; %d users created since it began were kept", len(orphans), kept)}
-		if err := t.AppendAudit(&e); err != nil {
-			return err
-		}
-		return t.BulkEnd()
+			Note: done.Note()}
+		return t.AppendAudit(&e)
 	})
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -433,7 +434,7 @@ func BenchmarkImport(b *testing.B) {
 				h := startHeapPeak()
 				t0 := time.Now()
 				b.StartTimer()
-				rep, err := d.ImportUsers(coreAgent, bufio.NewReaderSize(f, 1<<16), domain.ImportOptions{Source: "bench.csv"})
+				rep, err := d.ImportUsers(context.Background(), coreAgent, bufio.NewReaderSize(f, 1<<16), domain.ImportOptions{Source: "bench.csv"})
 				b.StopTimer()
 				deskTime += time.Since(t0)
 				objects, live := h.done()
@@ -493,7 +494,7 @@ func BenchmarkOpen1M(b *testing.B) {
 	benchDemoOrgs(b, d)
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(demo.WriteUsersCSV(pw, n)) }()
-	rep, err := d.ImportUsers(coreAgent, pr, domain.ImportOptions{Source: "bench"})
+	rep, err := d.ImportUsers(context.Background(), coreAgent, pr, domain.ImportOptions{Source: "bench"})
 	pr.Close()
 	if err != nil || rep.Imported != n {
 		b.Fatalf("build: %+v, %v", rep, err)

@@ -3,11 +3,14 @@ package store_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -71,7 +74,7 @@ func TestCrashChild(t *testing.T) {
 		if err != nil {
 			fail(3, "%v", err)
 		}
-		rep, err := d.ImportUsers(coreAgent, f, domain.ImportOptions{Source: "crash.csv",
+		rep, err := d.ImportUsers(context.Background(), coreAgent, f, domain.ImportOptions{Source: "crash.csv",
 			Progress: func(rows int) { say("progress %d", rows) }})
 		if err != nil {
 			fail(5, "import: %v", err)
@@ -335,45 +338,101 @@ func TestCrashDuringImportRollsBackOnOpen(t *testing.T) {
 	}
 	defer f.Close()
 	var rowErrs []string
-	rep, err := d.ImportUsers(coreAgent, f, domain.ImportOptions{RowError: func(e domain.RowError) { rowErrs = append(rowErrs, e.String()) }})
+	rep, err := d.ImportUsers(context.Background(), coreAgent, f, domain.ImportOptions{RowError: func(e domain.RowError) { rowErrs = append(rowErrs, e.String()) }})
 	if err != nil || rep.Imported != 2000 || rep.Failed != 0 {
 		t.Errorf("re-import after rollback: %+v, %v, row errors %v", rep, err, rowErrs[:min(len(rowErrs), 5)])
 	}
 	coreCheck(t, d.Store().(*store.DB))
 }
 
-// An import killed once all its records are written, while it writes the
-// email index (a chunk per transaction), leaves only whole users: those whose
-// index entry was written are kept, with their organization membership; the
-// others are removed when the file is opened again.
-func TestCrashWhileImportWritesIndexKeepsOnlyWholeUsers(t *testing.T) {
-	const rows = 20_000 // two full batches; the second progress line comes right before the index
-	path := corePath(t)
-	before := crashImportSetup(t, path)
-	csvPath := coreCSV(t, rows)
+// orgCSV writes n users whose rows name one of five organizations that do
+// not exist yet, so an import creates them as it goes.
+func orgCSV(t testing.TB, n int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("email,name,organization\n")
+	for i := range n {
+		fmt.Fprintf(&b, "member%06d@imported.example.com,Member %d,Imported Org %d\n", i, i, i%5)
+	}
+	path := filepath.Join(t.TempDir(), "orgs.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
 
+// An import is all or nothing: killed with SIGKILL at any point (here 20
+// points drawn with a fixed seed across the length of a whole import:
+// while it creates organizations, writes batches, writes the index, or
+// after it finished), the next open shows the desk either as it was before
+// or with every row, and the audit trail says which.
+func TestCrashDuringImportIsAllOrNothing(t *testing.T) {
+	const rows = 12_000 // two batches, two index chunks, five new organizations
+	csvPath := orgCSV(t, rows)
+
+	// How long a whole import takes here, to spread the kill points over.
+	path := corePath(t)
+	crashImportSetup(t, path)
 	child := startCrashChild(t, "import", path, csvPath)
+	start := time.Now()
 	for {
 		line, ok := child.next()
 		if !ok {
-			child.wait()
-			t.Fatalf("the importer stopped early; stderr:\n%s", child.stderr.String())
+			t.Fatalf("the importer ended without finishing; stderr:\n%s", child.stderr.String())
 		}
-		if line == fmt.Sprintf("progress %d", rows) {
+		if line == fmt.Sprintf("done %d", rows) {
 			break
 		}
 	}
-	child.kill()
-	d, kept := crashImportVerify(t, path, before, rows)
-	t.Logf("killed while writing the index: %d of %d imported users kept", kept, rows)
-	last, err := d.Audit(domain.AuditFilter{}, 0, 1)
-	if err != nil || len(last) != 1 {
-		t.Fatalf("newest audit entry: %v, %v", last, err)
+	whole := time.Since(start)
+	child.wait()
+
+	rng := rand.New(rand.NewPCG(12, 2026))
+	outcomes := map[string]int{}
+	for point := range 20 {
+		path := corePath(t)
+		before := crashImportSetup(t, path)
+		child := startCrashChild(t, "import", path, csvPath)
+		// The child is killed at a drawn moment, not when a condition holds:
+		// the point of the test is that any moment is safe.
+		at := time.Duration(rng.Int64N(int64(whole) * 12 / 10))
+		timer := time.AfterFunc(at, func() { _ = child.cmd.Process.Signal(syscall.SIGKILL) })
+		child.wait()
+		timer.Stop()
+
+		d, kept := crashImportVerify(t, path, before, rows)
+		orgs, err := d.Orgs()
+		if err != nil {
+			t.Fatal(err)
+		}
+		last, err := d.Audit(domain.AuditFilter{}, 0, 1)
+		if err != nil || len(last) != 1 {
+			t.Fatalf("point %d: newest audit entry: %v, %v", point, last, err)
+		}
+		switch {
+		case kept == rows:
+			if len(orgs) != 1+5 || last[0].Action != "user.import" {
+				t.Errorf("point %d (%v): every row is there with %d organizations; newest audit entry %q, want user.import", point, at, len(orgs), last[0].Action)
+			}
+			outcomes["all"]++
+		case kept == 0:
+			if len(orgs) != 1 {
+				t.Errorf("point %d (%v): no row is there but %d organizations are; want only the one made before", point, at, len(orgs))
+			}
+			if last[0].Action == "user.import" {
+				t.Errorf("point %d (%v): no row is there but the audit says the import happened", point, at)
+			}
+			if last[0].Action == "user.import.rollback" {
+				outcomes["rolled back"]++
+			} else {
+				outcomes["before it began"]++
+			}
+		default:
+			t.Errorf("point %d (%v): %d of %d imported users were kept; want none or all", point, at, kept, rows)
+		}
 	}
-	if kept == rows && last[0].Action != "user.import" && last[0].Action != "user.import.rollback" {
-		t.Errorf("all %d imported users are there but the newest audit entry is %q", rows, last[0].Action)
-	}
-	if kept < rows && last[0].Action != "user.import.rollback" {
-		t.Errorf("%d of %d imported users are there but the newest audit entry is %q; want user.import.rollback", kept, rows, last[0].Action)
+	t.Logf("a whole import took %v; outcomes of 20 kills: %v", whole, outcomes)
+	if outcomes["rolled back"] == 0 {
+		t.Errorf("no kill landed inside the import (outcomes %v): the drawn points do not test the roll-back", outcomes)
 	}
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -55,7 +56,7 @@ func benchPortal(b *testing.B) (*domain.Desk, http.Handler, string) {
 	desk := domain.NewDesk(db)
 	n := benchUsers(b)
 	if n > 0 {
-		rep, err := desk.ImportUsers(owner, csvUsers(n), domain.ImportOptions{Source: "bench"})
+		rep, err := desk.ImportUsers(context.Background(), owner, csvUsers(n), domain.ImportOptions{Source: "bench"})
 		if err != nil || rep.Imported != n {
 			b.Fatalf("import: %+v %v", rep, err)
 		}

@@ -48,7 +48,7 @@ and prints the same report.`,
 func runImport(cmd *cobra.Command, d *domain.Desk, actor domain.Actor, stderr io.Writer, r io.Reader, source string, dryRun bool) error {
 	out := cmd.OutOrStdout()
 	progress := progressLine(stderr)
-	rep, err := d.ImportUsers(actor, r, domain.ImportOptions{
+	rep, err := d.ImportUsers(cmd.Context(), actor, r, domain.ImportOptions{
 		DryRun: dryRun, Source: source,
 		RowError: func(e domain.RowError) { progress.clear(); fmt.Fprintln(out, e.String()) },
 		Progress: progress.update,

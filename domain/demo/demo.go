@@ -4,6 +4,7 @@
 package demo
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -96,7 +97,7 @@ func Load(d *domain.Desk, actor domain.Actor, n int) (Summary, error) {
 	}
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(WriteUsersCSV(pw, n)) }()
-	rep, err := d.ImportUsers(actor, pr, domain.ImportOptions{Source: "demo data"})
+	rep, err := d.ImportUsers(context.Background(), actor, pr, domain.ImportOptions{Source: "demo data"})
 	pr.Close()
 	s.Users = rep.Imported
 	return s, err
