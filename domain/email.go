@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Limits from RFC 5321 section 4.5.3.1: longer addresses cannot be delivered.
@@ -16,8 +17,10 @@ const (
 )
 
 // Email is a validated address. Address is what we store and mail to (local
-// part as typed, domain lower-cased ASCII); Key is the identity used for
-// uniqueness: the whole address lower-cased.
+// part as typed but in Unicode NFC, domain lower-cased ASCII); Key is the
+// identity used for uniqueness: the whole address lower-cased. An ASCII
+// address is its own NFC form, so only accented local parts typed
+// decomposed ("e" + U+0301) differ from what was typed.
 type Email struct {
 	Address string
 	Key     string
@@ -82,6 +85,9 @@ func ParseEmail(raw string) (Email, error) {
 	}
 	at := strings.LastIndexByte(s, '@')
 	local, host := s[:at], s[at+1:]
+	// People read "é" the same whether it was typed as one character or as
+	// "e" and a combining accent: compose it, so both are one address.
+	local = norm.NFC.String(local)
 	switch {
 	case local == "":
 		return Email{}, invalid("email", "nothing before the @")

@@ -47,7 +47,7 @@ func fzImport(t *testing.T, data []byte) (domain.ImportReport, []domain.RowError
 				stack = debug.Stack()
 			}
 		}()
-		rep, err = d.ImportUsers(context.Background(), agent, bytes.NewReader(data), domain.ImportOptions{Source: "fuzz.csv",
+		rep, err = d.ImportUsers(agent, bytes.NewReader(data), domain.ImportOptions{Source: "fuzz.csv",
 			RowError: func(e domain.RowError) { rowErrs = append(rowErrs, e) }})
 	}()
 	if panicked != nil {
@@ -104,7 +104,7 @@ func fzImport(t *testing.T, data []byte) (domain.ImportReport, []domain.RowError
 			t.Fatalf("imported disabled user %+v has no state to return to when enabled", u)
 		}
 	}
-	problems, err := db.Check()
+	problems, err := db.Check(context.Background())
 	if err != nil || len(problems) > 0 {
 		t.Fatalf("check after importing %q: %v %v", data, problems, err)
 	}

@@ -26,6 +26,10 @@ type ImportOptions struct {
 	RowError func(RowError)
 	// Progress is called after each batch with the rows read so far.
 	Progress func(rows int)
+	// AllowNear imports rows whose email may be an existing user written
+	// another way (lookalike, typo, dots or +tag, same name at another
+	// domain) or mixes scripts; without it they are reported and skipped.
+	AllowNear bool
 }
 
 // BulkUndone counts what a roll-back of an unfinished import removed, and
@@ -64,6 +68,8 @@ type ImportReport struct {
 	Failed      int      `json:"failed"`
 	OrgsCreated []string `json:"organizations_created"`
 	DryRun      bool     `json:"dry_run"`
+	// Near counts the rows skipped as near duplicates (also in Failed).
+	Near int `json:"near_duplicates"`
 }
 
 // ImportUsers streams users from CSV. Bad rows are reported (line and reason)
@@ -135,6 +141,7 @@ type importer struct {
 	sorted   *entrySorter  // every written row's index data, for the final sorted pass
 	started  bool
 	fakeOrgs ID
+	nearOK   bool // the suggestion index's near matches are ready
 }
 
 func (im *importer) fail(line int, email, reason string) {
@@ -250,6 +257,9 @@ func (im *importer) row(line int, rec []string) error {
 		if state == StateDisabled {
 			before = StateActive // enabling an imported disabled user makes it active
 		}
+	}
+	if skip, err := im.skipNear(line, f.email); skip || err != nil {
+		return err
 	}
 	orgID, err := im.org(f)
 	if err != nil {

@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -26,7 +27,7 @@ func lcDesk(t *testing.T) (*domain.Desk, *store.DB, *testClock) {
 
 func lcCheck(t *testing.T, db *store.DB) {
 	t.Helper()
-	probs, err := db.Check()
+	probs, err := db.Check(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -12,40 +15,133 @@ import (
 // Problem is one inconsistency found by Check.
 type Problem string
 
-// Check runs bbolt's page-level check and then verifies that every index
-// entry points at a record that points back, and every record has its index
-// entries. It reads one snapshot, so it can run while the desk serves.
-func (db *DB) Check() ([]Problem, error) {
+// Check runs bbolt's page-level check, verifies the checksum of every
+// record and that it decodes, and then that every index entry points at a
+// record that points back, and every record has its index entries. It reads
+// one snapshot, so it can run while the desk serves. A damaged file is a
+// problem it reports, not an error: the error is for a cancelled ctx or a
+// database it could not read at all.
+func (db *DB) Check(ctx context.Context) ([]Problem, error) {
 	var out []Problem
 	report := func(format string, args ...any) {
 		if len(out) < 1000 {
 			out = append(out, Problem(fmt.Sprintf(format, args...)))
 		}
 	}
-	err := db.bolt.View(func(btx *bolt.Tx) error {
-		for err := range btx.Check() {
-			report("bbolt: %v", err)
-		}
-		for _, name := range [][]byte{bucketMeta, bucketUsers, bucketUsersByEmail, bucketOrgs, bucketOrgsByName, bucketOrgDomains, bucketOrgMembers, bucketAudit, bucketAuditBySubject, bucketTemplates, bucketOutbox, bucketOutboxQueue, bucketTokens, bucketAgents, bucketAgentKeys, bucketConversations, bucketConvMessages, bucketConvByRequester, bucketConvByStatus, bucketGroups, bucketGroupsByName, bucketGroupMembers, bucketUserGroups, bucketSessions, bucketSignIn, bucketOrgsBySlug, bucketOrgLogos} {
-			if btx.Bucket(name) == nil {
-				report("bucket %s is missing", name)
-				return nil
+	err := db.guard(func() error {
+		return db.bolt.View(func(btx *bolt.Tx) error {
+			// Walk every page here, where a fault or a bbolt panic is
+			// recovered, before bbolt's check walks them on a goroutine of
+			// its own, where neither would be.
+			if err := touchAll(ctx, btx); err != nil {
+				return err
+			}
+			for err := range btx.Check() {
+				report("bbolt: %v", err)
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			for _, name := range [][]byte{bucketMeta, bucketUsers, bucketUsersByEmail, bucketOrgs, bucketOrgsByName, bucketOrgDomains, bucketOrgMembers, bucketAudit, bucketAuditBySubject, bucketTemplates, bucketOutbox, bucketOutboxQueue, bucketTokens, bucketAgents, bucketAgentKeys, bucketConversations, bucketConvMessages, bucketConvByRequester, bucketConvByStatus, bucketGroups, bucketGroupsByName, bucketGroupMembers, bucketUserGroups, bucketSessions, bucketSignIn, bucketOrgsBySlug, bucketOrgLogos} {
+				if btx.Bucket(name) == nil {
+					report("bucket %s is missing", name)
+					return nil
+				}
+			}
+			t := &tx{btx: btx}
+			if err := checkRecords(ctx, t, report); err != nil {
+				return err
+			}
+			if btoi(t.bucket(bucketMeta).Get(keyImport)) != 0 {
+				report("an import is marked unfinished; opening the database read-write rolls it back")
+			}
+			for _, step := range []func(*tx, func(string, ...any)){checkUsers, checkOrgs, checkAudit, checkOutbox, checkAgents, checkConversations, checkGroups} {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				step(t, report)
+			}
+			return nil
+		})
+	})
+	var damaged *DamagedError
+	if errors.As(err, &damaged) {
+		report("the file is damaged: %s", damaged.What)
+		return out, nil
+	}
+	return out, err
+}
+
+// touchAll reads every key and value of every bucket, so that a damaged
+// page faults or panics on the calling goroutine.
+func touchAll(ctx context.Context, btx *bolt.Tx) error {
+	var sum byte
+	n := 0
+	err := btx.ForEach(func(name []byte, b *bolt.Bucket) error {
+		c := b.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if n++; n%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			sum ^= k[0] ^ k[len(k)-1]
+			if len(v) > 0 {
+				sum ^= v[0] ^ v[len(v)-1]
 			}
 		}
-		t := &tx{btx: btx}
-		if btoi(t.bucket(bucketMeta).Get(keyImport)) != 0 {
-			report("an import is marked unfinished; opening the database read-write rolls it back")
-		}
-		checkUsers(t, report)
-		checkOrgs(t, report)
-		checkAudit(t, report)
-		checkOutbox(t, report)
-		checkAgents(t, report)
-		checkConversations(t, report)
-		checkGroups(t, report)
 		return nil
 	})
-	return out, err
+	_ = sum
+	return err
+}
+
+// checkRecords verifies every encoded record: its checksum, and that it
+// decodes as what its bucket holds.
+func checkRecords(ctx context.Context, t *tx, report func(string, ...any)) error {
+	n := 0
+	verify := func(kind string, k, v []byte, into any) {
+		if err := decode(v, into); err != nil {
+			what := err.Error()
+			var d *DamagedError
+			if errors.As(err, &d) {
+				what = d.What
+			}
+			report("%s %s: %s", kind, keyName(k), what)
+		}
+	}
+	for _, rk := range recordKinds {
+		err := t.bucket(rk.bucket).ForEach(func(k, v []byte) error {
+			if n++; n%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			verify(rk.kind, k, v, rk.zero())
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if v := t.bucket(bucketMeta).Get(keySettings); v != nil {
+		verify("desk settings", keySettings, v, new(domain.Settings))
+	}
+	return nil
+}
+
+// keyName shows a key as people read it: an id as a number, text as
+// quoted text, anything else in hex.
+func keyName(k []byte) string {
+	if len(k) == 8 {
+		return strconv.FormatUint(btoi(k), 10)
+	}
+	for _, c := range k {
+		if c < 0x20 || c > 0x7e {
+			return fmt.Sprintf("%x", k)
+		}
+	}
+	return strconv.Quote(string(k))
 }
 
 func checkUsers(t *tx, report func(string, ...any)) {
@@ -54,8 +150,7 @@ func checkUsers(t *tx, report func(string, ...any)) {
 	_ = users.ForEach(func(k, v []byte) error {
 		var u domain.User
 		if err := decode(v, &u); err != nil {
-			report("user %d: cannot decode: %v", btoi(k), err)
-			return nil
+			return nil // checkRecords reports it
 		}
 		counts[u.State]++
 		if uint64(u.ID) != btoi(k) {
@@ -104,8 +199,7 @@ func checkOrgs(t *tx, report func(string, ...any)) {
 	_ = orgs.ForEach(func(k, v []byte) error {
 		var o domain.Organization
 		if err := decode(v, &o); err != nil {
-			report("organization %d: cannot decode: %v", btoi(k), err)
-			return nil
+			return nil // checkRecords reports it
 		}
 		if owner := byName.Get([]byte(domain.NameKey(o.Name))); owner == nil || btoi(owner) != uint64(o.ID) {
 			report("organization %d (%s) has no name index entry pointing at it", o.ID, o.Name)
@@ -166,8 +260,7 @@ func checkOutbox(t *tx, report func(string, ...any)) {
 	_ = t.bucket(bucketOutbox).ForEach(func(k, v []byte) error {
 		var m domain.OutboxMessage
 		if err := decode(v, &m); err != nil {
-			report("outbox message %d: cannot decode: %v", btoi(k), err)
-			return nil
+			return nil // checkRecords reports it
 		}
 		if m.State == domain.MailQueued {
 			queued++
@@ -187,8 +280,7 @@ func checkAgents(t *tx, report func(string, ...any)) {
 	_ = t.bucket(bucketAgents).ForEach(func(k, v []byte) error {
 		var a domain.Agent
 		if err := decode(v, &a); err != nil {
-			report("agent %d: cannot decode: %v", btoi(k), err)
-			return nil
+			return nil // checkRecords reports it
 		}
 		for _, key := range a.Keys {
 			if owner := keys.Get([]byte(key.Fingerprint)); owner == nil || btoi(owner) != uint64(a.ID) {

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"testing"
@@ -102,7 +103,7 @@ func TestConversationIndexesStayConsistent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db2.Close()
-	problems, err := db2.Check()
+	problems, err := db2.Check(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -138,7 +139,7 @@ func TestCheckFindsDamage(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				problems, err := db.Check()
+				problems, err := db.Check(context.Background())
 				db.Close()
 				if err != nil {
 					t.Fatal(err)

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"encoding/binary"
 	"path/filepath"
 	"strings"
@@ -44,7 +45,7 @@ func coreOpen(t testing.TB, path string) *store.DB {
 // coreCheck asserts that store.Check finds nothing wrong.
 func coreCheck(t testing.TB, db *store.DB) {
 	t.Helper()
-	problems, err := db.Check()
+	problems, err := db.Check(context.Background())
 	if err != nil {
 		t.Fatalf("check: %v", err)
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -42,7 +43,7 @@ func TestEachMigrationFromThePreviousVersion(t *testing.T) {
 				t.Fatalf("migrate from version %d: %v", i, err)
 			}
 			defer db.Close()
-			problems, err := db.Check()
+			problems, err := db.Check(context.Background())
 			if err != nil || len(problems) > 0 {
 				t.Errorf("check after migrating: %v %v", problems, err)
 			}

@@ -155,24 +155,27 @@ func TestSchemaVersionWrittenAndNewerRefused(t *testing.T) {
 	coreCheck(t, coreOpen(t, path))
 }
 
-// Migrations run from nothing: a zero-byte file and a bbolt file without
-// any bucket both come out with every bucket and the current version. A
-// read-only open does not migrate and says how to.
+// Migrations run from nothing: a bbolt file without any bucket comes out
+// with every bucket and the current version. A zero-byte file is refused,
+// never initialised over. A read-only open does not migrate and says how to.
 func TestMigrationsCreateEveryBucket(t *testing.T) {
 	t.Run("empty file", func(t *testing.T) {
 		path := corePath(t)
 		if err := os.WriteFile(path, nil, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		db, err := store.Open(path, store.Options{})
-		if err != nil {
-			t.Fatalf("open a zero-byte file: %v", err)
+		for _, ro := range []bool{false, true} {
+			db, err := store.Open(path, store.Options{ReadOnly: ro})
+			var damaged *store.DamagedError
+			if !errors.As(err, &damaged) || !strings.Contains(err.Error(), "the file is empty") {
+				if err == nil {
+					db.Close()
+				}
+				t.Fatalf("open a zero-byte file (read-only %v): %v; want it refused as empty", ro, err)
+			}
 		}
-		coreCheck(t, db)
-		db.Close()
-		coreAssertBuckets(t, path)
-		if v := coreSchema(t, path); v != uint64(store.SchemaVersion()) {
-			t.Errorf("schema %d; want %d", v, store.SchemaVersion())
+		if info, err := os.Stat(path); err != nil || info.Size() != 0 {
+			t.Errorf("the refused file was changed: %v %v", info.Size(), err)
 		}
 	})
 	t.Run("bbolt file of version 0", func(t *testing.T) {

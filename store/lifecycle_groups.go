@@ -118,7 +118,7 @@ func checkGroups(t *tx, report func(string, ...any)) {
 	_ = groups.ForEach(func(k, v []byte) error {
 		var g domain.Group
 		if err := decode(v, &g); err != nil {
-			report("group %d: cannot decode: %v", btoi(k), err)
+			// checkRecords reports it
 			return nil
 		}
 		if owner := byName.Get([]byte(domain.NameKey(g.Name))); owner == nil || btoi(owner) != uint64(g.ID) {

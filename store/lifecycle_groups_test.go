@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -35,7 +36,7 @@ func TestGroupIndexesAndCheck(t *testing.T) {
 		return btx.Bucket([]byte("user_groups")).Delete(key)
 	})
 	db = coreOpen(t, path)
-	probs, err := db.Check()
+	probs, err := db.Check(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,7 +101,11 @@ func schema1Read(t *testing.T, path string) schema1Contents {
 		}
 		if err := tx.Bucket([]byte("users")).ForEach(func(_, v []byte) error {
 			var u schema1User
-			if err := json.Unmarshal(v, &u); err != nil {
+			js, err := store.Unseal(v)
+			if err != nil {
+				return err
+			}
+			if err := json.Unmarshal(js, &u); err != nil {
 				return err
 			}
 			c.users = append(c.users, u)
@@ -111,7 +115,11 @@ func schema1Read(t *testing.T, path string) schema1Contents {
 		}
 		if err := tx.Bucket([]byte("orgs")).ForEach(func(_, v []byte) error {
 			var o schema1Org
-			if err := json.Unmarshal(v, &o); err != nil {
+			js, err := store.Unseal(v)
+			if err != nil {
+				return err
+			}
+			if err := json.Unmarshal(js, &o); err != nil {
 				return err
 			}
 			c.orgs = append(c.orgs, o)
@@ -121,7 +129,11 @@ func schema1Read(t *testing.T, path string) schema1Contents {
 		}
 		return tx.Bucket([]byte("audit")).ForEach(func(_, v []byte) error {
 			var e domain.AuditEntry
-			if err := json.Unmarshal(v, &e); err != nil {
+			js, err := store.Unseal(v)
+			if err != nil {
+				return err
+			}
+			if err := json.Unmarshal(js, &e); err != nil {
 				return err
 			}
 			c.audit = append(c.audit, e)

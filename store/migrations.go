@@ -67,6 +67,18 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{7, "seal every record in an envelope with its CRC-32C checksum", func(tx *bolt.Tx) error {
+		for _, k := range recordKinds {
+			if err := sealBucket(tx.Bucket(k.bucket)); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if v := meta.Get(keySettings); len(v) > 0 && v[0] == '{' {
+			return meta.Put(keySettings, seal(v))
+		}
+		return nil
+	}},
 }
 
 // SchemaVersion is the version this build writes.

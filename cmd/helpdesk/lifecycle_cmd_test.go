@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -27,7 +28,7 @@ func (c *cli) checkClean() {
 		c.t.Fatal(err)
 	}
 	defer db.Close()
-	probs, err := db.Check()
+	probs, err := db.Check(context.Background())
 	if err != nil {
 		c.t.Fatal(err)
 	}

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"helpdesk/domain"
 	"helpdesk/domain/demo"
+	"helpdesk/store"
 )
 
 func (a *app) backupCommand() *cobra.Command {
@@ -33,11 +35,11 @@ func (a *app) backupCommand() *cobra.Command {
 func (a *app) checkCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "check",
-		Short: "Check the database: bbolt's own check, then every index entry against its record",
+		Short: "Check the database: bbolt's own check, every record's checksum, then every index entry against its record",
 		Args:  exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withDesk(func(s *session) error {
-				problems, err := s.db.Check()
+			err := a.withDesk(func(s *session) error {
+				problems, err := s.db.Check(cmd.Context())
 				if err != nil {
 					return err
 				}
@@ -45,11 +47,17 @@ func (a *app) checkCommand() *cobra.Command {
 					printf(cmd, "%s\n", p)
 				}
 				if len(problems) > 0 {
-					return fmt.Errorf("check found %d problems in %s", len(problems), s.db.Path())
+					return fmt.Errorf("check found %d problems in %s: restore the last backup, or copy what is intact with `helpdesk salvage %s OUT`", len(problems), s.db.Path(), s.db.Path())
 				}
 				printf(cmd, "%s: no problems found.\n", s.db.Path())
 				return nil
 			})
+			// A file too damaged to open is the one problem check finds.
+			var damaged *store.DamagedError
+			if errors.As(err, &damaged) {
+				printf(cmd, "the file is damaged: %s\n", damaged.What)
+			}
+			return err
 		},
 	}
 }
