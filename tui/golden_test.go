@@ -65,6 +65,10 @@ func TestGolden(t *testing.T) {
 			{wait: ready},
 			{keys: []string{"n", "kofi.ngyuen@acme.com"}, wait: []string{"possible duplicate", "(from acme.com)"}},
 		}},
+		{name: "newuser_lookalike", users: 200, steps: []step{
+			{wait: ready},
+			{keys: []string{"n", "k\u043efi.nguyen@acme.com"}, wait: []string{"look-alike: Cyrillic letters", "(from acme.com)"}},
+		}},
 		{name: "newuser_exact", users: 200, steps: []step{
 			{wait: ready},
 			{keys: []string{"n", "kofi.nguyen@acme.com"}, wait: []string{"already belongs to"}},

@@ -30,6 +30,9 @@ type (
 	nearFoundMsg struct {
 		in   domain.UserInput
 		near []domain.Suggestion
+		// mixed names the scripts the local part mixes ("Cyrillic and
+		// Latin"), which needs the confirm even with no near match.
+		mixed string
 	}
 	// duplicateMsg: the save found the email taken.
 	duplicateMsg struct{ owner domain.Suggestion }
@@ -307,8 +310,8 @@ func (s *createUserScreen) createCmd(in domain.UserInput, noOrg, nearConfirmed b
 			if ex, ok := res.Exact(); ok {
 				return duplicateMsg{owner: ex}
 			}
-			if near := res.Near(); len(near) > 0 && !nearConfirmed {
-				return nearFoundMsg{in: in, near: near}
+			if near := res.Near(); (len(near) > 0 || res.Mixed != "") && !nearConfirmed {
+				return nearFoundMsg{in: in, near: near, mixed: res.Mixed}
 			}
 		}
 		in.NoOrg = noOrg
@@ -331,6 +334,18 @@ func (s *createUserScreen) askNear(m nearFoundMsg) askMsg {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
+		if n.Kind == "lookalike" {
+			// Its kind in words: the two addresses read the same.
+			b.WriteString("• looks like " + sanitizeLine(n.User.Email))
+			if n.Reason != "" {
+				b.WriteString(" (" + sanitizeLine(n.Reason) + ")")
+			}
+			b.WriteString(" — " + sanitizeLine(n.User.DisplayName()))
+			if n.Org != "" {
+				b.WriteString(" (" + sanitizeLine(n.Org) + ")")
+			}
+			continue
+		}
 		b.WriteString("• " + sanitizeLine(n.User.Email) + " — " + sanitizeLine(n.User.DisplayName()))
 		if n.Org != "" {
 			b.WriteString(" (" + sanitizeLine(n.Org) + ")")
@@ -339,9 +354,14 @@ func (s *createUserScreen) askNear(m nearFoundMsg) askMsg {
 			b.WriteString(": " + sanitizeLine(n.Reason))
 		}
 	}
+	title := "Possible duplicate. Create " + sanitizeLine(m.in.Email) + " anyway?"
+	if len(m.near) == 0 {
+		title = "Look-alike address. Create " + sanitizeLine(m.in.Email) + " anyway?"
+		b.WriteString("• it mixes " + m.mixed + " letters, as look-alike addresses do")
+	}
 	noOrg := s.orgTouched && m.in.Org == ""
 	return askMsg{
-		title:    "Possible duplicate. Create " + sanitizeLine(m.in.Email) + " anyway?",
+		title:    title,
 		body:     b.String(),
 		yesLabel: "Create anyway",
 		yes:      s.createCmd(m.in, noOrg, true),

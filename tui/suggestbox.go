@@ -93,6 +93,11 @@ func (b *suggestBox) View(w int) string {
 			if it.Reason != "" {
 				label += ": " + sanitizeLine(it.Reason)
 			}
+		case "lookalike":
+			label = "look-alike"
+			if it.Reason != "" {
+				label += ": " + sanitizeLine(it.Reason)
+			}
 		}
 		// The label says what matters (taken, possible duplicate), so the
 		// name and organization give way to it on a narrow screen.

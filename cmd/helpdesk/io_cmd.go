@@ -14,16 +14,18 @@ import (
 )
 
 func (a *app) importCommand() *cobra.Command {
-	var dryRun bool
+	var dryRun, allowNear bool
 	users := &cobra.Command{
-		Use:   "users FILE.csv [--dry-run]",
+		Use:   "users FILE.csv [--dry-run] [--allow-near]",
 		Short: "Import users from CSV (columns: email, name, organization, time_zone, language, phone, role; - reads standard input)",
 		Long: `Import users from a CSV file whose first line names the columns. email is
 required; name, organization, time_zone, language, phone and role are optional.
 Organizations named but missing are created. Users without an organization
 join the one owning their email's domain. Rows that fail are reported with
-their line number and reason; the rest are imported. --dry-run writes nothing
-and prints the same report.`,
+their line number and reason; the rest are imported. A row whose email may be
+an existing user written another way (lookalike, typo, dots or +tag, same
+name at another domain) is reported and skipped unless --allow-near is given.
+--dry-run writes nothing and prints the same report.`,
 		Args: exactArgs("FILE.csv"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var r io.Reader = a.in
@@ -37,19 +39,20 @@ and prints the same report.`,
 				r, source = f, args[0]
 			}
 			return a.withDesk(func(s *session) error {
-				return runImport(cmd, s.desk, a.actor(), a.err, bufio.NewReaderSize(r, 1<<16), source, dryRun)
+				return runImport(cmd, s.desk, a.actor(), a.err, bufio.NewReaderSize(r, 1<<16), source, dryRun, allowNear)
 			})
 		},
 	}
 	users.Flags().BoolVar(&dryRun, "dry-run", false, "check every row and print the report without writing anything")
+	users.Flags().BoolVar(&allowNear, "allow-near", false, "import rows whose email may be an existing user written another way (lookalike, typo, dots or +tag, same name at another domain)")
 	return group(&cobra.Command{Use: "import", Short: "Import data from files"}, users)
 }
 
-func runImport(cmd *cobra.Command, d *domain.Desk, actor domain.Actor, stderr io.Writer, r io.Reader, source string, dryRun bool) error {
+func runImport(cmd *cobra.Command, d *domain.Desk, actor domain.Actor, stderr io.Writer, r io.Reader, source string, dryRun, allowNear bool) error {
 	out := cmd.OutOrStdout()
 	progress := progressLine(stderr)
 	rep, err := d.ImportUsers(cmd.Context(), actor, r, domain.ImportOptions{
-		DryRun: dryRun, Source: source,
+		DryRun: dryRun, Source: source, AllowNear: allowNear,
 		RowError: func(e domain.RowError) { progress.clear(); fmt.Fprintln(out, e.String()) },
 		Progress: progress.update,
 	})
@@ -62,6 +65,13 @@ func runImport(cmd *cobra.Command, d *domain.Desk, actor domain.Actor, stderr io
 		verb = "Dry run: would import"
 	}
 	fmt.Fprintf(out, "%s %d of %d rows; %d failed.\n", verb, rep.Imported, rep.Rows, rep.Failed)
+	if rep.Near > 0 {
+		rows := fmt.Sprintf("%d rows were", rep.Near)
+		if rep.Near == 1 {
+			rows = "1 row was"
+		}
+		fmt.Fprintf(out, "%s skipped as possible duplicates of existing users; check them, and import them again with --allow-near if they are other people.\n", rows)
+	}
 	for _, name := range rep.OrgsCreated {
 		if dryRun {
 			fmt.Fprintf(out, "Would create organization %s.\n", name)

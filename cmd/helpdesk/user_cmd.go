@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -21,6 +22,7 @@ func (a *app) userCommand() *cobra.Command {
 func (a *app) userAddCommand() *cobra.Command {
 	var in domain.UserInput
 	var bodyFile string
+	var allowNear bool
 	cmd := &cobra.Command{
 		Use:   "add --email EMAIL [flags]",
 		Short: "Create a user (it joins the organization owning its email's domain unless --org is given)",
@@ -40,6 +42,18 @@ func (a *app) userAddCommand() *cobra.Command {
 				in.MailBody = string(b)
 			}
 			return a.withDesk(func(s *session) error {
+				if !allowNear {
+					// A near duplicate (lookalike, typo, dots or +tag, same
+					// name at another domain) is refused: a command has no
+					// one to ask.
+					if err := s.desk.CheckNear(in.Email); err != nil {
+						var nd *domain.NearDuplicateError
+						if errors.As(err, &nd) {
+							return fmt.Errorf("cannot add user: %w; if it is another person, add --allow-near", err)
+						}
+						return err
+					}
+				}
 				u, err := s.desk.CreateUser(a.actor(), in)
 				if err != nil {
 					return fmt.Errorf("cannot add user: %w", err)
@@ -74,6 +88,7 @@ func (a *app) userAddCommand() *cobra.Command {
 	f.StringVar(&in.Mail, "mail", "verify", "what to send: verify (confirm the address and set a password), welcome, or none")
 	f.StringVar(&in.MailSubject, "subject", "", "custom subject for this user's email instead of the template's")
 	f.StringVar(&bodyFile, "body-file", "", "custom body for this user's email (- reads standard input); may use the template tags")
+	f.BoolVar(&allowNear, "allow-near", false, "create the user even if its email may be an existing user written another way (lookalike, typo, dots or +tag, same name at another domain)")
 	return cmd
 }
 
