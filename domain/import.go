@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // importColumns are the CSV columns an import understands; email is required.
@@ -189,6 +190,11 @@ func (im *importer) run(r io.Reader) error {
 			im.fail(line, "", fmt.Sprintf("has %d fields; the header has %d", len(rec), len(im.cols)))
 			continue
 		}
+		if col := notUTF8(im.cols, rec); col != "" {
+			// Skipped and reported like any bad row, never stored as U+FFFD.
+			im.fail(line, "", col+" is not valid UTF-8 (the file may be Latin-1; save it as UTF-8)")
+			continue
+		}
 		if err := im.row(line, rec); err != nil {
 			return err
 		}
@@ -228,6 +234,17 @@ func (im *importer) readHeader(header []string) error {
 		return invalid("csv", "the header has no email column; it is required")
 	}
 	return nil
+}
+
+// notUTF8 names the first column (in importColumns order) whose field in
+// rec is not UTF-8, or is "".
+func notUTF8(cols map[string]int, rec []string) string {
+	for _, name := range importColumns {
+		if i, ok := cols[name]; ok && !utf8.ValidString(rec[i]) {
+			return name
+		}
+	}
+	return ""
 }
 
 func (im *importer) field(rec []string, name string) string {

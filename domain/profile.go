@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 	_ "time/tzdata" // zone names validate the same on every machine, with or without a system zoneinfo
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 )
@@ -74,8 +75,13 @@ func ParsePhone(s string) (string, error) {
 }
 
 // cleanText trims a free-text field and refuses control characters other
-// than newline and tab, which would otherwise reach terminals and mail.
+// than newline and tab, which would otherwise reach terminals and mail,
+// and bytes that are not UTF-8 (Latin-1 from a file or a form), which the
+// store's JSON would otherwise turn into U+FFFD without a word.
 func cleanText(field, s string, max int, multiline bool) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", invalid(field, "is not valid UTF-8 (it may be Latin-1); give it as UTF-8")
+	}
 	s = strings.TrimSpace(s)
 	if len(s) > max {
 		return "", invalid(field, "is longer than %d characters", max)
