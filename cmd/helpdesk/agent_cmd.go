@@ -132,7 +132,7 @@ func (a *app) agentListCommand() *cobra.Command {
 					for _, k := range ag.Keys {
 						fps = append(fps, k.Fingerprint)
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ag.Email, ag.Name, ag.Role, state, ag.Perms, strings.Join(fps, " "))
+					cellf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ag.Email, ag.Name, ag.Role, state, ag.Perms, strings.Join(fps, " "))
 				}
 				return tw.Flush()
 			})

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -239,7 +238,7 @@ func listConvs(cmd *cobra.Command, d *domain.Desk, f domain.ConvFilter, asJSON b
 		for _, c := range page {
 			j := names.toJSON(c)
 			if asJSON {
-				b, err := json.Marshal(j)
+				b, err := marshalJSON(j, false)
 				if err != nil {
 					return err
 				}
@@ -249,7 +248,7 @@ func listConvs(cmd *cobra.Command, d *domain.Desk, f domain.ConvFilter, asJSON b
 				w.WriteString("\n  ")
 				w.Write(b)
 			} else {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Status, oneLine(j.Requester, 40), oneLine(j.Organization, 30),
+				cellf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Status, oneLine(j.Requester, 40), oneLine(j.Organization, 30),
 					oneLine(j.Assignee, 30), oneLine(c.Subject, 60), j.UpdatedAt)
 			}
 			n++
@@ -312,7 +311,7 @@ func (a *app) convShowCommand() *cobra.Command {
 					{"tags", strings.Join(j.Tags, ", ")}, {"created", j.CreatedAt},
 					{"updated", j.UpdatedAt + " by " + oneLine(c.UpdatedBy, 0)}, {"version", fmt.Sprint(c.Version)},
 				} {
-					fmt.Fprintf(tw, "%s:\t%s\n", row[0], row[1])
+					cellf(tw, "%s:\t%s\n", row[0], row[1])
 				}
 				if err := tw.Flush(); err != nil {
 					return err

@@ -69,7 +69,7 @@ func (a *app) groupListCommand() *cobra.Command {
 					if err != nil {
 						return err
 					}
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\n", g.ID, g.Name, s.desk.OrgName(g.OrgID), g.Perms, len(ms))
+					cellf(tw, "%d\t%s\t%s\t%s\t%d\n", g.ID, g.Name, s.desk.OrgName(g.OrgID), g.Perms, len(ms))
 				}
 				return tw.Flush()
 			})

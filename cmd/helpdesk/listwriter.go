@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -32,17 +31,18 @@ func newListWriter(out io.Writer, asJSON bool, header string) *listWriter {
 	return l
 }
 
-// item adds one element: v as JSON, or the formatted table row.
+// item adds one element: v as JSON (marshalJSON), or the formatted table
+// row, each string in args on one line (lineArgs).
 func (l *listWriter) item(v any, format string, args ...any) {
 	if l.err != nil {
 		return
 	}
 	l.n++
 	if !l.asJSON {
-		fmt.Fprintf(l.tw, format, args...)
+		fmt.Fprintf(l.tw, format, lineArgs(args...)...)
 		return
 	}
-	b, err := json.Marshal(v)
+	b, err := marshalJSON(v, false)
 	if err != nil {
 		l.err = err
 		return

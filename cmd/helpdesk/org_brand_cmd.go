@@ -70,7 +70,7 @@ Flags not given keep their value; an empty --title or --color removes it,
 					{"slug", b.Slug}, {"title", orNone(b.Title)}, {"color", orNone(b.Color)},
 					{"logo", logoLabel(*b)}, {"sign-in", signInURL(s.desk, b.Slug)},
 				} {
-					fmt.Fprintf(tw, "  %s:\t%s\n", row[0], row[1])
+					cellf(tw, "  %s:\t%s\n", row[0], row[1])
 				}
 				return tw.Flush()
 			})

@@ -77,7 +77,7 @@ func (a *app) orgListCommand() *cobra.Command {
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ID\tNAME\tDOMAINS\tPARENT\tACTIVE\tMEMBERS")
 				for _, o := range orgs {
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\n", o.ID, o.Name, strings.Join(o.Domains, ","), o.Parent, yesNo(o.Active), o.Members)
+					cellf(tw, "%d\t%s\t%s\t%s\t%s\t%d\n", o.ID, o.Name, strings.Join(o.Domains, ","), o.Parent, yesNo(o.Active), o.Members)
 				}
 				return tw.Flush()
 			})
@@ -121,10 +121,10 @@ func (a *app) orgShowCommand() *cobra.Command {
 					{"notes", j.Notes}, {"created", j.CreatedAt}, {"updated", j.UpdatedAt + " by " + o.UpdatedBy},
 					{"agreement", agreementLabel(o)},
 				} {
-					fmt.Fprintf(tw, "%s:\t%s\n", row[0], row[1])
+					cellf(tw, "%s:\t%s\n", row[0], row[1])
 				}
 				for _, row := range brandingRows(s.desk, o) {
-					fmt.Fprintf(tw, "%s:\t%s\n", row[0], row[1])
+					cellf(tw, "%s:\t%s\n", row[0], row[1])
 				}
 				return tw.Flush()
 			})

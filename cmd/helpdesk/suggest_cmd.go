@@ -68,7 +68,7 @@ func printSuggestions(cmd *cobra.Command, out []suggestionJSON) error {
 		if s.Kind == "exact" {
 			why = "this email exists: open that user instead"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Kind, s.Email, s.Name, s.Organization, why)
+		cellf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Kind, s.Email, s.Name, s.Organization, why)
 	}
 	return tw.Flush()
 }

@@ -62,7 +62,7 @@ func (a *app) templateShowCommand() *cobra.Command {
 					subject, body = s.desk.PreviewTemplate(t.Subject, t.Body)
 				}
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-				fmt.Fprintf(tw, "name:\t%s\nevent:\t%s\nchanged:\t%s\nsubject:\t%s\n", t.Name, t.Event, templateChanged(t), subject)
+				cellf(tw, "name:\t%s\nevent:\t%s\nchanged:\t%s\nsubject:\t%s\n", t.Name, t.Event, templateChanged(t), subject)
 				if preview {
 					fmt.Fprintf(tw, "preview:\tfor Ann Lee <ann.lee@example.com> of Acme, with a sample link\n")
 				}

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"encoding/json"
-	"io"
 	"strings"
 	"time"
-	"unicode"
 
 	"helpdesk/domain"
+	"helpdesk/domain/textsafe"
 )
 
 // userJSON is the --json shape of a user: a contract with scripts, so its
@@ -57,12 +55,6 @@ func toOrgJSON(o domain.OrgSummary) orgJSON {
 	}
 }
 
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
 // orgNames caches organization names by id while a command prints users.
 type orgNames struct {
 	desk  *domain.Desk
@@ -83,15 +75,11 @@ func (c *orgNames) name(id domain.ID) string {
 	return n
 }
 
-// oneLine keeps a table cell on one line and free of terminal control
-// sequences, whatever a name or an SMTP server's reply holds.
+// oneLine keeps a table cell on one line, its runs of spaces folded, and
+// free of terminal control sequences (textsafe.Line), whatever a name or
+// an SMTP server's reply holds.
 func oneLine(s string, limit int) string {
-	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)), " ")
+	s = strings.Join(strings.Fields(textsafe.Line(s)), " ")
 	if limit > 0 && len([]rune(s)) > limit {
 		s = string([]rune(s)[:limit-1]) + "…"
 	}
