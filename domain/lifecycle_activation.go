@@ -87,8 +87,8 @@ func (e *SignInError) Is(target error) bool { return target == ErrTokenInvalid }
 
 // CanSignIn reports whether a user may sign in now and, when not, why: "user
 // is disabled", "organization Acme is inactive" (its own or a parent's), or
-// "no user with id N".
-func (d *Desk) CanSignIn(userID ID) (bool, string) {
+// "no user with id N". A failed lookup is an error, never a reason.
+func (d *Desk) CanSignIn(userID ID) (bool, string, error) {
 	var why string
 	err := d.store.View(func(tx Tx) error {
 		u, err := tx.User(userID)
@@ -103,9 +103,9 @@ func (d *Desk) CanSignIn(userID ID) (bool, string) {
 		return err
 	})
 	if err != nil {
-		return false, err.Error()
+		return false, "", fmt.Errorf("cannot tell whether user %d may sign in: %w", userID, err)
 	}
-	return why == "", why
+	return why == "", why, nil
 }
 
 // ActivateOrg makes an inactive organization active: its users (and those

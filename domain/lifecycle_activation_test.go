@@ -43,19 +43,19 @@ func TestInactiveOrganizationChainBlocksSignIn(t *testing.T) {
 	u := mustUser(t, d, domain.UserInput{Email: "ann@acme.com", Name: "Ann Lee"})
 	free := mustUser(t, d, domain.UserInput{Email: "zed@other.com"})
 
-	if ok, why := d.CanSignIn(u.ID); !ok || why != "" {
+	if ok, why, _ := d.CanSignIn(u.ID); !ok || why != "" {
 		t.Fatalf("active chain: CanSignIn = %v %q", ok, why)
 	}
 	if _, err := d.DeactivateOrg(ann, holding.ID); err != nil {
 		t.Fatal(err)
 	}
-	if ok, why := d.CanSignIn(u.ID); ok || why != "organization Holding is inactive" {
+	if ok, why, _ := d.CanSignIn(u.ID); ok || why != "organization Holding is inactive" {
 		t.Errorf("parent inactive: CanSignIn = %v %q", ok, why)
 	}
-	if ok, _ := d.CanSignIn(free.ID); !ok {
+	if ok, _, _ := d.CanSignIn(free.ID); !ok {
 		t.Error("a user outside the chain cannot sign in")
 	}
-	if ok, why := d.CanSignIn(9999); ok || why != "no user with id 9999" {
+	if ok, why, _ := d.CanSignIn(9999); ok || why != "no user with id 9999" {
 		t.Errorf("missing user: %v %q", ok, why)
 	}
 
@@ -83,7 +83,7 @@ func TestInactiveOrganizationChainBlocksSignIn(t *testing.T) {
 	if _, err := d.DeactivateOrg(ann, acme.ID); err != nil {
 		t.Fatal(err)
 	}
-	if ok, why := d.CanSignIn(u.ID); ok || why != "organization Acme is inactive" {
+	if ok, why, _ := d.CanSignIn(u.ID); ok || why != "organization Acme is inactive" {
 		t.Errorf("own organization inactive: %v %q", ok, why)
 	}
 	if _, err := d.ActivateOrg(ann, acme.ID); err != nil {
@@ -97,7 +97,7 @@ func TestInactiveOrganizationChainBlocksSignIn(t *testing.T) {
 	if _, err := d.DisableUser(ann, u.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	if ok, why := d.CanSignIn(u.ID); ok || why != "user is disabled" {
+	if ok, why, _ := d.CanSignIn(u.ID); ok || why != "user is disabled" {
 		t.Errorf("disabled: %v %q", ok, why)
 	}
 	lcCheck(t, db)
@@ -150,7 +150,7 @@ func TestQueuedMailUnderInactiveOrganizationIsCancelled(t *testing.T) {
 	if _, err := d.DeactivateOrg(ann, holding.ID); err != nil {
 		t.Fatal(err)
 	}
-	m, ok, err := d.NextDue(clock.Now())
+	m, ok, err := d.ClaimNext("w1", clock.Now(), 0)
 	if err != nil || !ok || m.UserID != other.ID {
 		t.Fatalf("next due: %+v %v %v (want bob's message)", m, ok, err)
 	}

@@ -55,9 +55,9 @@ func previewDelete(tx Tx, u User) (DeletePreview, []ID, []ID, error) {
 	return p, convs, mails, nil
 }
 
-// queuedMailsOf lists the ids of a user's queued messages (of one of
-// events, or of any when events is nil), from the delivery queue, which
-// holds only queued messages.
+// queuedMailsOf lists the ids of a user's messages not yet delivered (of
+// one of events, or of any when events is nil), from the delivery queue,
+// which holds only queued and claimed (sending) messages.
 func queuedMailsOf(tx Tx, user ID, events []MailEvent) ([]ID, error) {
 	var ids []ID
 	for id := range tx.DueMessages(farFuture) {
@@ -65,21 +65,27 @@ func queuedMailsOf(tx Tx, user ID, events []MailEvent) ([]ID, error) {
 		if err != nil {
 			return nil, err
 		}
-		if m.UserID == user && m.State == MailQueued && (events == nil || slices.Contains(events, m.Event)) {
+		if _, waiting := m.QueueAt(); m.UserID == user && waiting && (events == nil || slices.Contains(events, m.Event)) {
 			ids = append(ids, id)
 		}
 	}
 	return ids, nil
 }
 
-// cancelQueued cancels queued messages for a reason, dropping their links.
+// cancelQueued cancels messages not yet delivered for a reason. A claimed
+// one loses its claim (its worker's outcome is refused) and the link of
+// that attempt dies with it.
 func cancelQueued(tx Tx, c *commit, ids []ID, reason string, now time.Time) error {
 	for _, mid := range ids {
 		m, err := tx.Message(mid)
 		if err != nil {
 			return err
 		}
+		if err := revokeToken(tx, &m, now); err != nil {
+			return err
+		}
 		m.State, m.LastError, m.UpdatedAt = MailCancelled, reason, now
+		m.Holder, m.LeaseUntil = "", time.Time{}
 		m.dropLink(linkDroppedNote)
 		if err := tx.PutMessage(&m); err != nil {
 			return err

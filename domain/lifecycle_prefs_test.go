@@ -50,7 +50,7 @@ func TestPreferencesChannelsAndSMSNeedsE164(t *testing.T) {
 	if first.Mailed() || first.NotMailed != "recipient chose SMS for reply notifications; this desk sends no SMS" {
 		t.Errorf("reply to an SMS customer: mailed %v, not mailed because %q", first.Mailed(), first.NotMailed)
 	}
-	if m, ok, err := d.NextDue(clock.Now()); err != nil || ok {
+	if m, ok, err := d.ClaimNext("w1", clock.Now(), 0); err != nil || ok {
 		t.Errorf("a reply by SMS is due as mail: %+v %v", m, err)
 	}
 	if ms := lcMails(t, d, u.Email); len(ms) != 0 {

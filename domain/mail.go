@@ -234,14 +234,17 @@ func ParseMailChoice(s string) (MailChoice, error) {
 type MailState string
 
 const (
-	MailQueued    MailState = "queued"
+	MailQueued MailState = "queued"
+	// MailSending is a message a worker claimed: it holds it until its
+	// lease runs out, and only then may another worker take it over.
+	MailSending   MailState = "sending"
 	MailSent      MailState = "sent"
 	MailFailed    MailState = "failed"    // gave up: a permanent refusal or too many attempts
 	MailCancelled MailState = "cancelled" // the recipient was disabled before it went out
 )
 
 // MailStates lists the states for filters.
-var MailStates = []MailState{MailQueued, MailSent, MailFailed, MailCancelled}
+var MailStates = []MailState{MailQueued, MailSending, MailSent, MailFailed, MailCancelled}
 
 // OutboxMessage is one email, written in the same transaction as the change
 // that caused it and delivered later by the worker.
@@ -256,14 +259,27 @@ type OutboxMessage struct {
 	ToName    string    `json:"to_name"`
 	Subject   string    `json:"subject"`
 	Text      string    `json:"text"`
-	// Link is the token of a link mail, kept only until the message is
-	// sent (then blanked, so the database never keeps a usable token after
-	// delivery). With Compose set, Subject and Text still hold {DESK_NAME}
-	// and {MESSAGE}, filled in when the message is sent; a message queued
-	// before that held the whole link here, inside Text. The Desk never
-	// hands a Link to a screen or command, only to the sending worker.
+	// Link is the whole link of a message composed for sending: it exists
+	// only in the copy ClaimNext hands to the worker for its transport and
+	// is never stored (the store refuses a message that holds one). The
+	// token is minted when the message is claimed; only its SHA-256 is
+	// kept, in tokens and in TokenHash. With Compose set, Subject and Text
+	// hold {DESK_NAME} and {MESSAGE}, filled in when the message is sent.
+	// (Databases from before schema 7 could hold a token here; the
+	// migration revoked those and made the messages mint at send.)
 	Link    string `json:"link,omitempty"`
 	Compose bool   `json:"compose,omitempty"`
+	// TokenHash is the SHA-256 of the token minted for the latest attempt,
+	// so the next attempt (a retry, a take-over after a crash) or a cancel
+	// can revoke it: only the link of the mail that went out stays live.
+	TokenHash []byte `json:"token_hash,omitempty"`
+	// Signup is what a self-signup's customer typed: it rides on the
+	// create-account link's token, minted at send like the others.
+	Signup *SignupRequest `json:"signup,omitempty"`
+	// Holder and LeaseUntil are the claim of a message in state sending:
+	// the worker that holds it and when its claim runs out.
+	Holder     string    `json:"holder,omitempty"`
+	LeaseUntil time.Time `json:"lease_until,omitzero"`
 	// From is the sender, set only on a message composed for sending.
 	From      string    `json:"-"`
 	State     MailState `json:"state"`
@@ -278,6 +294,56 @@ type OutboxMessage struct {
 	// Message-ID it answers and the chain from the thread's root.
 	InReplyTo  string   `json:"in_reply_to,omitempty"`
 	References []string `json:"references,omitempty"`
+}
+
+// QueueAt is where a message sits in the delivery queue: a queued message
+// at its next try, a claimed one at the end of its lease (when another
+// worker may take it over); false for the others, which are not queued.
+func (m OutboxMessage) QueueAt() (time.Time, bool) {
+	switch m.State {
+	case MailQueued:
+		return m.NextTry, true
+	case MailSending:
+		return m.LeaseUntil, true
+	}
+	return time.Time{}, false
+}
+
+// Delivery words where a message is in its delivery, for the console and
+// the command line alike; at formats a time as the caller shows times.
+func (m OutboxMessage) Delivery(at func(time.Time) string) string {
+	switch m.State {
+	case MailQueued:
+		return "next try " + at(m.NextTry)
+	case MailSending:
+		return "sending by " + m.Holder + " until " + at(m.LeaseUntil)
+	case MailSent:
+		return "sent " + at(m.SentAt)
+	}
+	return string(m.State) + " " + at(m.UpdatedAt)
+}
+
+// linkLike matches what must never reach an agent's eyes in a message: a
+// URL with a query (a token rides there), the portal's link shape, a
+// token= parameter anywhere, and a long run of token characters (a
+// base64url token is 43 of them).
+var linkLike = regexp.MustCompile(`(?i)https?://[^\s<>"]*[?#][^\s<>"]*|[^\s<>"]*/set-password\?[^\s<>"]*|token=[^\s<>"&]*|[A-Za-z0-9_-]{32,}`)
+
+// LinkHidden is what MaskLinks puts where a link was.
+const LinkHidden = "[link hidden]"
+
+// MaskLinks is the one rule for showing a message's text to agents:
+// anything link-like (a URL with a query, the portal's set-password link,
+// a token parameter, a long random token) becomes [link hidden]. Every
+// agent-facing view of a message goes through it.
+func MaskLinks(s string) string {
+	return linkLike.ReplaceAllStringFunc(s, func(m string) string {
+		// A long run of letters only is a word, not a token.
+		if !strings.ContainsAny(m, "/=?#") && !strings.ContainsAny(m, "0123456789_-") {
+			return m
+		}
+		return LinkHidden
+	})
 }
 
 func (m OutboxMessage) String() string {

@@ -184,15 +184,15 @@ func TestDeliveryBookkeeping(t *testing.T) {
 	if _, err := d.DisableUser(ann, b.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	m, ok, err := d.NextDue(clock.Now())
+	m, ok, err := d.ClaimNext("w1", clock.Now(), 0)
 	if err != nil || !ok || m.UserID != a.ID {
 		t.Fatalf("first due: %+v %v %v", m, ok, err)
 	}
-	if err := d.RecordFailure(m.ID, errors.New("421 try later"), clock.Now().Add(time.Minute)); err != nil {
+	if err := d.RecordFailure("w1", m.ID, errors.New("421 try later"), clock.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	// Not due before its retry time; b's message is cancelled on the way.
-	if m2, ok, _ := d.NextDue(clock.Now()); ok {
+	if m2, ok, _ := d.ClaimNext("w1", clock.Now(), 0); ok {
 		t.Errorf("due too early: %+v", m2)
 	}
 	mb, _ := d.Message(2)
@@ -200,11 +200,11 @@ func TestDeliveryBookkeeping(t *testing.T) {
 		t.Errorf("disabled recipient's message %+v", mb)
 	}
 	clock.Advance(2 * time.Minute)
-	m, ok, _ = d.NextDue(clock.Now())
+	m, ok, _ = d.ClaimNext("w1", clock.Now(), 0)
 	if !ok || m.ID != 1 || m.Attempts != 1 || m.LastError != "421 try later" {
 		t.Fatalf("retry due: %+v %v", m, ok)
 	}
-	if err := d.RecordSent(m.ID, clock.Now()); err != nil {
+	if err := d.RecordSent("w1", m.ID, clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	sent, _ := d.Message(m.ID)
@@ -214,16 +214,16 @@ func TestDeliveryBookkeeping(t *testing.T) {
 	if _, err := d.RetryMessage(ann, m.ID); err == nil || !strings.Contains(err.Error(), "send it twice") {
 		t.Errorf("retrying a sent message: %v", err)
 	}
-	if _, ok, _ := d.NextDue(clock.Now()); ok {
+	if _, ok, _ := d.ClaimNext("w1", clock.Now(), 0); ok {
 		t.Error("a sent message is due again")
 	}
 	// A failed message can be retried by an agent.
 	c := mustUser(t, d, domain.UserInput{Email: "c@x.com"})
-	mc, _, _ := d.NextDue(clock.Now())
+	mc, _, _ := d.ClaimNext("w1", clock.Now(), 0)
 	if mc.UserID != c.ID {
 		t.Fatalf("due %+v", mc)
 	}
-	d.RecordFailure(mc.ID, errors.New("550 no such user"), time.Time{})
+	d.RecordFailure("w1", mc.ID, errors.New("550 no such user"), time.Time{})
 	if f, _ := d.Message(mc.ID); f.State != domain.MailFailed {
 		t.Errorf("permanent failure state %s", f.State)
 	}

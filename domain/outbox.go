@@ -54,24 +54,14 @@ type recipient struct {
 // queueMailTo renders a template for a recipient and queues it. The tags
 // that depend on the desk's settings, {DESK_NAME} and the link {MESSAGE},
 // stay in the stored copy and are filled in when the mail is sent
-// (composeForSending), with the settings then in force. A link event mints
-// its token now; the stored message keeps the token only until it is sent
-// (Link), and only its SHA-256 is in tokens. signup, when set, rides on the
-// token of a create-account link.
+// (composeForSending), with the settings then in force. The outbox keeps
+// what to send (this event for this recipient), never a link: the token
+// of a link event is minted when a worker claims the message (ClaimNext).
+// signup, when set, rides on the message until its create-account token is
+// minted.
 func (d *Desk) queueMailTo(tx Tx, r recipient, event MailEvent, subject, body string, settings Settings, signup *SignupRequest) error {
 	now := d.clock()
 	vars := MailVars{Name: r.name, Email: r.email, Organization: r.org, DeskName: "{DESK_NAME}", Link: "{MESSAGE}"}
-	var token string
-	if event.NeedsLink() {
-		plain, hash, err := newToken()
-		if err != nil {
-			return err
-		}
-		if err := tx.PutToken(Token{Hash: hash, UserID: r.userID, Purpose: tokenPurpose(event), ExpiresAt: now.Add(settings.ttl()), Signup: signup}); err != nil {
-			return err
-		}
-		token = plain
-	}
 	subj, text := RenderTemplate(subject, body, vars)
 	id, err := tx.NextMessageID()
 	if err != nil {
@@ -83,8 +73,11 @@ func (d *Desk) queueMailTo(tx Tx, r recipient, event MailEvent, subject, body st
 	}
 	m := OutboxMessage{
 		ID: id, MessageID: mid,
-		UserID: r.userID, Event: event, To: r.email, ToName: r.name, Subject: subj, Text: text, Link: token, Compose: true,
+		UserID: r.userID, Event: event, To: r.email, ToName: r.name, Subject: subj, Text: text, Compose: true,
 		State: MailQueued, NextTry: now, CreatedAt: now, UpdatedAt: now,
+	}
+	if event == EventCreateAccount {
+		m.Signup = signup
 	}
 	return tx.PutMessage(&m)
 }
@@ -105,6 +98,45 @@ const (
 	linkDroppedNote = "[link not sent; not kept]"
 )
 
+// revokeToken kills a message's latest token, if it has one: the link of
+// an attempt that did not deliver (a failure, a take-over, a cancel) must
+// not stay usable. A token already spent or gone is left as it is.
+func revokeToken(tx Tx, m *OutboxMessage, now time.Time) error {
+	if len(m.TokenHash) == 0 {
+		return nil
+	}
+	t, err := tx.Token(m.TokenHash)
+	if IsNotFound(err) {
+		m.TokenHash = nil
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	m.TokenHash = nil
+	if !t.UsedAt.IsZero() {
+		return nil
+	}
+	t.UsedAt = now
+	return tx.PutToken(t)
+}
+
+// mintToken makes the token of one attempt to send a link message: its
+// hash goes to tokens (and to the message, to revoke it later), the plain
+// token only to the caller, which hands it to the transport.
+func mintToken(tx Tx, m *OutboxMessage, now time.Time, ttl time.Duration) (string, error) {
+	plain, hash, err := newToken()
+	if err != nil {
+		return "", err
+	}
+	t := Token{Hash: hash, UserID: m.UserID, Purpose: tokenPurpose(m.Event), ExpiresAt: now.Add(ttl), Signup: m.Signup}
+	if err := tx.PutToken(t); err != nil {
+		return "", err
+	}
+	m.TokenHash = hash
+	return plain, nil
+}
+
 // dropLink forgets a message's token for good (sent, cancelled): a
 // message queued before send-time composition held the whole link in its
 // text too, which note replaces.
@@ -116,18 +148,19 @@ func (m *OutboxMessage) dropLink(note string) {
 }
 
 // composeForSending fills in the settings-dependent tags of a message about
-// to be sent: {DESK_NAME} and the link, with the settings in force now, and
-// the sender. Messages queued before deferred tags existed were rendered in
-// full when queued and go as they are.
-func (d *Desk) composeForSending(m OutboxMessage, s Settings) OutboxMessage {
+// to be sent: {DESK_NAME} and the link made of token, with the settings in
+// force now, and the sender. Messages queued before deferred tags existed
+// were rendered in full when queued and go as they are.
+func (d *Desk) composeForSending(m OutboxMessage, s Settings, token string) OutboxMessage {
 	ms := d.mailSettings(s)
 	m.From = ms.from
+	m.Signup, m.TokenHash = nil, nil
 	if !m.Compose {
 		return m
 	}
 	link := ""
-	if m.Link != "" {
-		link = ms.link(m.Link)
+	if token != "" {
+		link = ms.link(token)
 	}
 	m.Subject, m.Text = fillDeferred(m.Subject, m.Text, ms.deskName, link)
 	m.Link = link
@@ -135,7 +168,8 @@ func (d *Desk) composeForSending(m OutboxMessage, s Settings) OutboxMessage {
 }
 
 // forAgents is a message as screens and commands show it: the desk's name
-// filled in, and never a usable link: the token stays out of sight.
+// filled in, and never a usable link: where the link goes a note says why
+// it is not there, and MaskLinks hides anything else link-like.
 func (d *Desk) forAgents(m OutboxMessage, s Settings) OutboxMessage {
 	ms := d.mailSettings(s)
 	note := linkPlaceholder
@@ -150,7 +184,8 @@ func (d *Desk) forAgents(m OutboxMessage, s Settings) OutboxMessage {
 	} else if m.Link != "" {
 		m.Text = strings.ReplaceAll(m.Text, m.Link, note)
 	}
-	m.Link = ""
+	m.Subject, m.Text = MaskLinks(m.Subject), MaskLinks(m.Text)
+	m.Link, m.TokenHash, m.Signup = "", nil, nil
 	return m
 }
 
@@ -375,25 +410,17 @@ func (d *Desk) RetryMessage(actor Actor, id ID) (OutboxMessage, error) {
 		switch m.State {
 		case MailQueued:
 			return invalid("state", "message %d is already queued", id)
+		case MailSending:
+			return invalid("state", "message %d is being sent now; wait for the outcome", id)
 		case MailSent:
 			return invalid("state", "message %d was sent at %s; retrying would send it twice", id, m.SentAt.Format(time.RFC3339))
 		}
 		now := d.clock()
 		before := m.State
-		// A cancelled link mail lost its token: it goes again with a new one.
-		if m.Compose && m.Event.NeedsLink() && m.Link == "" {
-			settings, err := tx.Settings()
-			if err != nil {
-				return err
-			}
-			plain, hash, err := newToken()
-			if err != nil {
-				return err
-			}
-			if err := tx.PutToken(Token{Hash: hash, UserID: m.UserID, Purpose: tokenPurpose(m.Event), ExpiresAt: now.Add(settings.ttl())}); err != nil {
-				return err
-			}
-			m.Link = plain
+		// The next attempt mints its own link; one left by the last
+		// attempt dies now.
+		if err := revokeToken(tx, &m, now); err != nil {
+			return err
 		}
 		m.State, m.Attempts, m.NextTry, m.UpdatedAt = MailQueued, 0, now, now
 		if err := tx.PutMessage(&m); err != nil {
@@ -407,48 +434,123 @@ func (d *Desk) RetryMessage(actor Actor, id ID) (OutboxMessage, error) {
 	return m, err
 }
 
-// NextDue returns the earliest queued message due at now, composed for
-// sending (the desk's name, the link and the sender filled in with the
-// settings in force now), or false when none is. A message whose recipient was disabled or deleted since it was
-// queued, whose organization (or a parent) is inactive, or who chose no
-// email for the message's event, is cancelled on the way, with the reason
-// as its last error: such users get no mail. Finding a message to
-// send only reads; a write (and its fsync) happens only to cancel.
-func (d *Desk) NextDue(now time.Time) (OutboxMessage, bool, error) {
-	for {
-		var m OutboxMessage
-		found, cancel := false, false
-		err := d.store.View(func(tx Tx) error {
-			for id := range tx.DueMessages(now) {
-				var err error
-				if m, err = tx.Message(id); err != nil {
-					return err
-				}
-				found = true
-				why, err := mailBlock(tx, m.UserID, m.Event)
-				if cancel = why != ""; cancel || err != nil {
-					return err
-				}
-				settings, err := tx.Settings()
-				m = d.composeForSending(m, settings)
+// DefaultLease is how long a worker's claim on a message lasts unless it
+// asks otherwise: longer than any one SMTP conversation.
+const DefaultLease = 10 * time.Minute
+
+// ErrClaimLost is an outcome recorded by a worker that no longer holds the
+// message: its lease ran out and another worker took it over (or an agent
+// cancelled it meanwhile).
+var ErrClaimLost = errors.New("the message is no longer claimed by this worker: its lease ran out or it was cancelled; nothing was recorded")
+
+// ClaimNext claims the earliest message due at now for holder, in one
+// write: a queued message whose time has come, or one whose earlier
+// claim's lease ran out (its worker died or stalled). The message becomes
+// sending, held by holder until now+lease; no other worker takes it
+// before then. A link message gets a new token now (the previous
+// attempt's dies), and the message is returned composed for sending: the
+// desk's name, the link and the sender filled in with the settings in
+// force. The link exists only in the returned copy, for the transport;
+// the store keeps its hash. A message whose recipient was disabled or
+// deleted, whose organization (or a parent) is inactive, or who chose no
+// email for its event, is cancelled on the way, with the reason as its
+// last error. false means nothing is due.
+func (d *Desk) ClaimNext(holder string, now time.Time, lease time.Duration) (OutboxMessage, bool, error) {
+	if holder == "" {
+		return OutboxMessage{}, false, errors.New("a worker needs a holder id to claim mail")
+	}
+	if lease <= 0 {
+		lease = DefaultLease
+	}
+	var out OutboxMessage
+	found := false
+	err := d.update(func(tx Tx, c *commit) error {
+		found = false
+		var due []ID
+		for id := range tx.DueMessages(now) {
+			due = append(due, id)
+			if len(due) == 16 {
+				break
+			}
+		}
+		for _, id := range due {
+			m, err := tx.Message(id)
+			if err != nil {
 				return err
 			}
+			if _, queued := m.QueueAt(); !queued {
+				continue
+			}
+			if err := revokeToken(tx, &m, now); err != nil {
+				return err
+			}
+			why, err := mailBlock(tx, m.UserID, m.Event)
+			if err != nil {
+				return err
+			}
+			c.event("mail", m.ID)
+			if why != "" {
+				m.State, m.LastError, m.UpdatedAt = MailCancelled, why, d.clock()
+				m.Holder, m.LeaseUntil = "", time.Time{}
+				m.dropLink(linkDroppedNote)
+				if err := tx.PutMessage(&m); err != nil {
+					return err
+				}
+				continue
+			}
+			settings, err := tx.Settings()
+			if err != nil {
+				return err
+			}
+			if m.MessageID == "" {
+				if m.MessageID, err = d.newMessageID(tx, "helpdesk", m.ID); err != nil {
+					return err
+				}
+			}
+			token := ""
+			if m.Compose && m.Event.NeedsLink() {
+				if token, err = mintToken(tx, &m, d.clock(), settings.ttl()); err != nil {
+					return err
+				}
+			}
+			m.State, m.Holder, m.LeaseUntil, m.UpdatedAt = MailSending, holder, now.Add(lease).UTC(), now.UTC()
+			m.dropLink(linkDroppedNote)
+			if err := tx.PutMessage(&m); err != nil {
+				return err
+			}
+			out, found = d.composeForSending(m, settings, token), true
 			return nil
-		})
-		if err != nil || !found {
-			return OutboxMessage{}, false, err
 		}
-		if !cancel {
-			return m, true, nil
-		}
-		if err := d.cancelMessage(m.ID); err != nil {
-			return OutboxMessage{}, false, err
-		}
+		return nil
+	})
+	if err != nil {
+		return OutboxMessage{}, false, err
 	}
+	if !found {
+		// Sixteen cancelled in one pass: look again for the rest.
+		if more, err := d.hasDue(now); err != nil || !more {
+			return OutboxMessage{}, false, err
+		}
+		return d.ClaimNext(holder, now, lease)
+	}
+	return out, true, nil
 }
 
-// NextDueAt is when the earliest queued message falls due, for a worker to
-// sleep until then; false when nothing is queued.
+// hasDue reports whether anything is due at now.
+func (d *Desk) hasDue(now time.Time) (bool, error) {
+	found := false
+	err := d.store.View(func(tx Tx) error {
+		for range tx.DueMessages(now) {
+			found = true
+			break
+		}
+		return nil
+	})
+	return found, err
+}
+
+// NextDueAt is when the earliest queued message falls due (or a claim runs
+// out), for a worker to sleep until then; false when nothing is queued.
 func (d *Desk) NextDueAt() (time.Time, bool, error) {
 	var at time.Time
 	found := false
@@ -458,7 +560,7 @@ func (d *Desk) NextDueAt() (time.Time, bool, error) {
 			if err != nil {
 				return err
 			}
-			at, found = m.NextTry, true
+			at, found = m.QueueAt()
 			return nil
 		}
 		return nil
@@ -466,57 +568,76 @@ func (d *Desk) NextDueAt() (time.Time, bool, error) {
 	return at, found, err
 }
 
-// cancelMessage stops a queued message to a recipient who may no longer get
-// mail, re-checking both inside the write.
-func (d *Desk) cancelMessage(id ID) error {
-	return d.update(func(tx Tx, c *commit) error {
-		m, err := tx.Message(id)
-		if err != nil || m.State != MailQueued {
-			return err
-		}
-		why, err := mailBlock(tx, m.UserID, m.Event)
-		if err != nil || why == "" {
-			return err
-		}
-		m.State, m.LastError, m.UpdatedAt = MailCancelled, why, d.clock()
-		m.dropLink(linkDroppedNote)
-		c.event("mail", m.ID)
-		return tx.PutMessage(&m)
-	})
+// claimed loads a message that holder must still hold.
+func claimed(tx Tx, holder string, id ID) (OutboxMessage, error) {
+	m, err := tx.Message(id)
+	if err != nil {
+		return m, err
+	}
+	if m.State != MailSending || m.Holder != holder {
+		return m, fmt.Errorf("message %d: %w", id, ErrClaimLost)
+	}
+	return m, nil
 }
 
-// RecordSent marks a message delivered. The link is blanked from the stored
-// copy: only the token's hash stays in the database.
-func (d *Desk) RecordSent(id ID, at time.Time) error {
+// RecordSent marks a message holder claimed as delivered. Its link's token
+// stays live (it is in the customer's mail); the store has only its hash.
+func (d *Desk) RecordSent(holder string, id ID, at time.Time) error {
 	return d.update(func(tx Tx, c *commit) error {
-		m, err := tx.Message(id)
+		m, err := claimed(tx, holder, id)
 		if err != nil {
 			return err
 		}
 		m.dropLink(linkSentNote)
 		m.State, m.SentAt, m.UpdatedAt, m.LastError = MailSent, at.UTC(), at.UTC(), ""
+		m.Holder, m.LeaseUntil = "", time.Time{}
 		m.Attempts++
 		c.event("mail", id)
 		return tx.PutMessage(&m)
 	})
 }
 
-// RecordFailure notes a failed attempt. A zero retryAt gives up: the
-// message shows as failed with the error.
-func (d *Desk) RecordFailure(id ID, cause error, retryAt time.Time) error {
+// RecordFailure notes a failed attempt of a message holder claimed; its
+// link dies (the next attempt mints another). A zero retryAt gives up: the
+// message shows as failed with the error; else it is queued for retryAt.
+func (d *Desk) RecordFailure(holder string, id ID, cause error, retryAt time.Time) error {
 	return d.update(func(tx Tx, c *commit) error {
-		m, err := tx.Message(id)
+		m, err := claimed(tx, holder, id)
 		if err != nil {
+			return err
+		}
+		now := d.clock()
+		if err := revokeToken(tx, &m, now); err != nil {
 			return err
 		}
 		m.Attempts++
 		m.LastError = cause.Error()
-		m.UpdatedAt = d.clock()
+		m.UpdatedAt = now
+		m.Holder, m.LeaseUntil = "", time.Time{}
 		if retryAt.IsZero() {
 			m.State = MailFailed
 		} else {
-			m.NextTry = retryAt.UTC()
+			m.State, m.NextTry = MailQueued, retryAt.UTC()
 		}
+		c.event("mail", id)
+		return tx.PutMessage(&m)
+	})
+}
+
+// Release gives back a claim without an outcome (a worker stopped in the
+// middle of a send): the message is queued again, due now, its link dead,
+// and no attempt is counted.
+func (d *Desk) Release(holder string, id ID) error {
+	return d.update(func(tx Tx, c *commit) error {
+		m, err := claimed(tx, holder, id)
+		if err != nil {
+			return err
+		}
+		now := d.clock()
+		if err := revokeToken(tx, &m, now); err != nil {
+			return err
+		}
+		m.State, m.NextTry, m.UpdatedAt, m.Holder, m.LeaseUntil = MailQueued, now.UTC(), now.UTC(), "", time.Time{}
 		c.event("mail", id)
 		return tx.PutMessage(&m)
 	})

@@ -231,7 +231,7 @@ func TestSignupCreatesAccountAndOrganizationOnlyWhenTheLinkIsFollowed(t *testing
 	}
 	// The worker sends it: an address with no account is no reason to
 	// cancel.
-	if m, ok, err := d.NextDue(time.Now().Add(time.Hour)); err != nil || !ok || m.ID != ms[0].ID || !strings.Contains(m.Text, "/set-password?token=") {
+	if m, ok, err := d.ClaimNext("w1", time.Now().Add(time.Hour), 0); err != nil || !ok || m.ID != ms[0].ID || !strings.Contains(m.Text, "/set-password?token=") {
 		t.Fatalf("the create-account mail is not due for sending: %+v %v %v", m, ok, err)
 	}
 	tok := tokenFrom(t, d, ms[0])
@@ -359,7 +359,7 @@ func TestCancelledLinkMailRetriedGetsANewLink(t *testing.T) {
 	d, _, _ := lcDesk(t)
 	u := mustUser(t, d, domain.UserInput{Email: "ann@acme.com"})
 	u, _ = d.DisableUser(ann, u.ID, u.Version)
-	if _, ok, err := d.NextDue(time.Now().Add(time.Hour)); ok || err != nil {
+	if _, ok, err := d.ClaimNext("w1", time.Now().Add(time.Hour), 0); ok || err != nil {
 		t.Fatalf("a mail to a disabled user is due: %v %v", ok, err)
 	}
 	m := newestMail(t, d, u.Email)

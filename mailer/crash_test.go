@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -151,7 +152,10 @@ func restart(t *testing.T, dbPath string, p *mailertest.Peer) (*domain.Desk, int
 	// The same settings as the crashed process: a mail is composed when it
 	// is sent, with the settings in force then.
 	d := domain.NewDesk(db, domain.WithMailConfig(domain.MailConfig{BaseURL: "https://desk.example.com/set-password?token="}))
-	w := &mailer.Worker{Outbox: d, Transport: smtpTo(t, p, mailer.TLSNone, "", "")}
+	// The crashed worker's claim holds until its lease runs out: the next
+	// start takes the message over only then.
+	w := &mailer.Worker{Outbox: d, Transport: smtpTo(t, p, mailer.TLSNone, "", ""),
+		Now: func() time.Time { return time.Now().Add(domain.DefaultLease + time.Second) }}
 	n, err := w.DeliverDue(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -229,8 +233,21 @@ func TestCrashAfterFinalDotDeliversTwiceWithTheSameMessageID(t *testing.T) {
 			t.Errorf("copy %d has Message-ID %q, want %q", i+1, got.Header.Get("Message-Id"), msgID)
 		}
 	}
-	if first.Text != second.Text || first.Header.Get("Date") != second.Header.Get("Date") {
-		t.Errorf("the resend differs from the first copy")
+	// The resend carries a link of its own: the crashed attempt's link
+	// was revoked when its claim was taken over.
+	tokenRe := regexp.MustCompile(`token=([A-Za-z0-9_-]+)`)
+	t1, t2 := tokenRe.FindStringSubmatch(first.Text), tokenRe.FindStringSubmatch(second.Text)
+	if t1 == nil || t2 == nil || t1[1] == t2[1] {
+		t.Fatalf("links of the two copies: %q and %q", t1, t2)
+	}
+	if strings.Replace(first.Text, t1[1], "", 1) != strings.Replace(second.Text, t2[1], "", 1) || first.Header.Get("Date") != second.Header.Get("Date") {
+		t.Errorf("the resend differs from the first copy beyond its link")
+	}
+	if _, err := d.CheckLink(t1[1]); err == nil {
+		t.Errorf("the crashed attempt's link still works")
+	}
+	if _, err := d.CheckLink(t2[1]); err != nil {
+		t.Errorf("the delivered link does not work: %v", err)
 	}
 	if p.Count() != 2 {
 		t.Errorf("accepted %d copies, want 2", p.Count())

@@ -2,21 +2,29 @@ package mailer
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
+	"sync"
 	"time"
 
 	"helpdesk/domain"
 )
 
 // Outbox is the part of the desk the worker drives; *domain.Desk is one.
-// NextDue claims the earliest due message (cancelling, on the way, those to
-// disabled users); RecordSent and RecordFailure write the outcome.
+// ClaimNext claims the earliest due message for a holder with a lease
+// (cancelling, on the way, those to disabled users), and hands it over
+// composed, its link minted for this attempt; RecordSent and RecordFailure
+// write the outcome only while the holder still holds the claim; Release
+// gives a claim back unsent.
 type Outbox interface {
-	NextDue(now time.Time) (domain.OutboxMessage, bool, error)
-	RecordSent(id domain.ID, at time.Time) error
-	RecordFailure(id domain.ID, cause error, retryAt time.Time) error
+	ClaimNext(holder string, now time.Time, lease time.Duration) (domain.OutboxMessage, bool, error)
+	RecordSent(holder string, id domain.ID, at time.Time) error
+	RecordFailure(holder string, id domain.ID, cause error, retryAt time.Time) error
+	Release(holder string, id domain.ID) error
 }
 
 var _ Outbox = (*domain.Desk)(nil)
@@ -41,11 +49,20 @@ func (r Result) Sent() bool { return r.Err == nil }
 
 // Worker delivers the outbox: it claims due messages one at a time, sends
 // each through the transport and records the outcome, retrying temporary
-// failures with backoff. One worker per desk: two would claim the same
-// message. A Worker is not safe for concurrent use.
+// failures with backoff. Several workers (in one process or many) may
+// drive one desk: each message is claimed by one of them, with a lease; a
+// claim whose worker died is taken over when its lease runs out. A Worker
+// is not safe for concurrent use: run one per goroutine.
 type Worker struct {
 	Outbox    Outbox
 	Transport Transport
+	// Holder names this worker in its claims; empty means NewHolder(),
+	// made once.
+	Holder string
+	// Lease is how long a claim lasts; zero means domain.DefaultLease. It
+	// must outlast one send: a send still running when it ends may be
+	// taken over and go twice.
+	Lease time.Duration
 	// Backoff is the retry policy; zero fields take DefaultBackoff's.
 	Backoff Backoff
 	// Now is the clock; nil means time.Now.
@@ -66,6 +83,28 @@ type Worker struct {
 	// retries are the retry times this worker scheduled, so Run wakes for
 	// them instead of waiting for the next poll.
 	retries []time.Time
+	holder  sync.Once
+}
+
+// NewHolder is a holder id that no other worker has: host name, process id
+// and 64 random bits.
+func NewHolder() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "localhost"
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}
+
+func (w *Worker) holderID() string {
+	w.holder.Do(func() {
+		if w.Holder == "" {
+			w.Holder = NewHolder()
+		}
+	})
+	return w.Holder
 }
 
 // DefaultPoll is Run's longest sleep without a wake-up.
@@ -166,7 +205,7 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for ctx.Err() == nil {
-		m, ok, err := w.Outbox.NextDue(w.now())
+		m, ok, err := w.Outbox.ClaimNext(w.holderID(), w.now(), w.Lease)
 		if err != nil {
 			return n, fmt.Errorf("claim the next message: %w", err)
 		}
@@ -182,16 +221,19 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 }
 
 func (w *Worker) deliver(ctx context.Context, m domain.OutboxMessage) error {
+	holder := w.holderID()
 	err := w.Transport.Send(ctx, m)
 	if err != nil && ctx.Err() != nil {
-		// Stopped mid-send: record nothing, so the attempt is not counted;
-		// the message stays queued and goes again at the next start.
+		// Stopped mid-send: the attempt is not counted; the claim is given
+		// back, so the message goes again at the next start (or, if even
+		// that fails, when the lease runs out).
+		_ = w.Outbox.Release(holder, m.ID)
 		return nil
 	}
 	now := w.now()
 	res := Result{Message: m, Err: err}
 	if err == nil {
-		res.RecordErr = record(func() error { return w.Outbox.RecordSent(m.ID, now) })
+		res.RecordErr = record(func() error { return w.Outbox.RecordSent(holder, m.ID, now) })
 	} else {
 		failed := m.Attempts + 1
 		permanent := IsPermanent(err)
@@ -202,7 +244,7 @@ func (w *Worker) deliver(ctx context.Context, m domain.OutboxMessage) error {
 			cause = fmt.Errorf("gave up after %d attempts: %w", failed, err)
 		}
 		res.Err = cause
-		res.RecordErr = record(func() error { return w.Outbox.RecordFailure(m.ID, cause, res.RetryAt) })
+		res.RecordErr = record(func() error { return w.Outbox.RecordFailure(holder, m.ID, cause, res.RetryAt) })
 		if res.RecordErr == nil && !res.RetryAt.IsZero() {
 			w.retries = append(w.retries, res.RetryAt)
 		}
@@ -224,8 +266,8 @@ func (w *Worker) deliver(ctx context.Context, m domain.OutboxMessage) error {
 func record(write func() error) error {
 	var err error
 	for i := range 3 {
-		if err = write(); err == nil {
-			return nil
+		if err = write(); err == nil || errors.Is(err, domain.ErrClaimLost) {
+			return err
 		}
 		time.Sleep(time.Duration(i+1) * 250 * time.Millisecond)
 	}

@@ -262,10 +262,10 @@ func checkOutbox(t *tx, report func(string, ...any)) {
 		if err := decode(v, &m); err != nil {
 			return nil // checkRecords reports it
 		}
-		if m.State == domain.MailQueued {
+		if at, ok := m.QueueAt(); ok {
 			queued++
-			if t.bucket(bucketOutboxQueue).Get(queueKey(m.NextTry, m.ID)) == nil {
-				report("queued outbox message %d is missing from the delivery queue", m.ID)
+			if t.bucket(bucketOutboxQueue).Get(queueKey(at, m.ID)) == nil {
+				report("%s outbox message %d is missing from the delivery queue", m.State, m.ID)
 			}
 		}
 		return nil

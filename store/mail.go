@@ -1,11 +1,16 @@
 package store
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"iter"
+	"regexp"
+	"strings"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"helpdesk/domain"
 )
@@ -101,13 +106,18 @@ func (t *tx) PutMessage(m *domain.OutboxMessage) error {
 		}
 		m.ID = domain.ID(seq)
 	} else if old, err := t.Message(m.ID); err == nil {
-		if old.State == domain.MailQueued {
-			if err := queue.Delete(queueKey(old.NextTry, old.ID)); err != nil {
+		if at, ok := old.QueueAt(); ok {
+			if err := queue.Delete(queueKey(at, old.ID)); err != nil {
 				return err
 			}
 		}
 	} else if !errors.Is(err, domain.ErrNotFound) {
 		return err
+	}
+	// A link lives only in the mail that carries it: the outbox keeps what
+	// to send, and only the token's hash is stored.
+	if m.Link != "" {
+		return fmt.Errorf("outbox message %d: refusing to store a link; only its token's hash may be kept", m.ID)
 	}
 	v, err := encode(m)
 	if err != nil {
@@ -116,8 +126,8 @@ func (t *tx) PutMessage(m *domain.OutboxMessage) error {
 	if err := box.Put(idKey(m.ID), v); err != nil {
 		return err
 	}
-	if m.State == domain.MailQueued {
-		return queue.Put(queueKey(m.NextTry, m.ID), nil)
+	if at, ok := m.QueueAt(); ok {
+		return queue.Put(queueKey(at, m.ID), nil)
 	}
 	return nil
 }
@@ -159,6 +169,8 @@ func (t *tx) Messages(before domain.ID) iter.Seq2[domain.OutboxMessage, error] {
 	}
 }
 
+// DueMessages yields, earliest first, the queued messages due at now and
+// the claimed ones whose lease ran out by then.
 func (t *tx) DueMessages(now time.Time) iter.Seq[domain.ID] {
 	return func(yield func(domain.ID) bool) {
 		limit := uint64(max(now.UnixNano(), 0))
@@ -169,4 +181,103 @@ func (t *tx) DueMessages(now time.Time) iter.Seq[domain.ID] {
 			}
 		}
 	}
+}
+
+// storedLink is a set-password link (or its bare token parameter) inside a
+// stored message's text, as databases before schema 8 could hold one.
+var storedLink = regexp.MustCompile(`[^\s<>"]*token=([A-Za-z0-9_-]+)`)
+
+// scrubLinks is the migration that makes "only the token's hash is
+// stored" true of an older database: every message that held a link (a
+// token in Link until sent; the whole link in the text of a message
+// queued before send-time composition, also after a cancel) loses it, its
+// token is revoked (spent) and any self-signup riding on it moves to the
+// message. A message that may still go (queued or failed) gets {MESSAGE}
+// where the link was, so the worker mints a new token when it sends it;
+// the others keep a note.
+func scrubLinks(btx *bolt.Tx) error {
+	box, tokens := btx.Bucket(bucketOutbox), btx.Bucket(bucketTokens)
+	if box == nil || tokens == nil {
+		return nil
+	}
+	now := time.Now().UTC()
+	revoke := func(m *domain.OutboxMessage, plain string) error {
+		h := sha256.Sum256([]byte(plain))
+		v := tokens.Get(h[:])
+		if v == nil {
+			return nil
+		}
+		var tok domain.Token
+		if err := decode(v, &tok); err != nil {
+			return fmt.Errorf("decode a token of outbox message %d: %w", m.ID, err)
+		}
+		if m.Signup == nil && tok.Signup != nil {
+			m.Signup = tok.Signup
+		}
+		if !tok.UsedAt.IsZero() {
+			return nil
+		}
+		tok.UsedAt = now
+		nv, err := encode(tok)
+		if err != nil {
+			return err
+		}
+		return tokens.Put(h[:], nv)
+	}
+	type change struct {
+		k, v []byte
+	}
+	var changes []change
+	err := box.ForEach(func(k, v []byte) error {
+		var m domain.OutboxMessage
+		if err := decode(v, &m); err != nil {
+			return fmt.Errorf("decode outbox message %d: %w", btoi(k), err)
+		}
+		found := m.Link != "" || storedLink.MatchString(m.Text)
+		if !found {
+			return nil
+		}
+		if m.Link != "" {
+			plain := m.Link
+			if _, t, ok := strings.Cut(plain, "token="); ok {
+				plain = t
+			}
+			if err := revoke(&m, plain); err != nil {
+				return err
+			}
+		}
+		mayGo := m.State == domain.MailQueued || m.State == domain.MailFailed
+		var ferr error
+		m.Text = storedLink.ReplaceAllStringFunc(m.Text, func(link string) string {
+			if err := revoke(&m, storedLink.FindStringSubmatch(link)[1]); err != nil && ferr == nil {
+				ferr = err
+			}
+			if mayGo && m.Event.NeedsLink() {
+				return "{MESSAGE}"
+			}
+			return "[link not kept]"
+		})
+		if ferr != nil {
+			return ferr
+		}
+		if mayGo && m.Event.NeedsLink() {
+			m.Compose = true
+		}
+		m.Link = ""
+		nv, err := encode(&m)
+		if err != nil {
+			return err
+		}
+		changes = append(changes, change{append([]byte(nil), k...), nv})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range changes {
+		if err := box.Put(c.k, c.v); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -79,6 +79,7 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{8, "drop the links stored in outbox messages: revoke their tokens, mint new ones at send", scrubLinks},
 }
 
 // SchemaVersion is the version this build writes.

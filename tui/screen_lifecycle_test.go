@@ -144,7 +144,7 @@ func TestOrgDeactivateSaysWhatItDoes(t *testing.T) {
 		t.Fatalf("audit %+v", es)
 	}
 	u := userByEmail(t, desk, "kofi.nguyen@acme.com")
-	if ok, why := desk.CanSignIn(u.ID); ok || why != "organization Acme is inactive" {
+	if ok, why, _ := desk.CanSignIn(u.ID); ok || why != "organization Acme is inactive" {
 		t.Fatalf("sign-in %v %q", ok, why)
 	}
 	d.keys("t")

@@ -16,26 +16,43 @@ import (
 
 // userLife is read with the user: whether it may sign in, its sign-ins on
 // the portal, and which agreement applies.
+//
+// Each part that could not be read keeps its error, which the screen shows
+// in the error colour where the part goes: a failed lookup is never shown
+// as a statement ("none", no groups, may sign in).
 type userLife struct {
-	signIn string // why the user cannot sign in; "" when it can
+	signIn    string // why the user cannot sign in; "" when it can
+	signInErr error
 	// signIns is the sign-in state in words ("never signed in", "signed
 	// in last at …"); signInsErr is why it could not be read, shown as an
 	// error rather than as a state the user is not in.
 	signIns    domain.SignInState
 	signInsErr error
 	agr        domain.AgreementStatus
+	agrErr     error
 	groups     userGroups
+	groupsErr  error
 }
 
 func readLife(desk *domain.Desk, id domain.ID) userLife {
 	var l userLife
-	if ok, why := desk.CanSignIn(id); !ok {
+	ok, why, err := desk.CanSignIn(id)
+	if l.signInErr = err; err == nil && !ok {
 		l.signIn = why
 	}
 	l.signIns, l.signInsErr = desk.SignInState(id)
-	l.agr, _ = desk.AgreementStatus(id)
-	l.groups.groups, l.groups.perms, _ = desk.UserGroups(id)
+	l.agr, l.agrErr = desk.AgreementStatus(id)
+	l.groups.groups, l.groups.perms, l.groupsErr = desk.UserGroups(id)
 	return l
+}
+
+// errRow is a property whose value could not be read: the error, in the
+// error colour, where the value goes.
+func (s *userScreen) errRow(row func(label, value, hint string) string, label, what string, err error) string {
+	st := s.c.st
+	line := row(label, "", "")
+	return strings.TrimSuffix(line, st.muted.Render("—")) +
+		st.errText.Render(cut("could not read "+what+": "+sanitizeLine(err.Error()), s.w-labelWidth-6))
 }
 
 type (
@@ -82,7 +99,10 @@ func (s *userScreen) lifeRows(row func(label, value, hint string) string) []stri
 	st := s.c.st
 	var out []string
 	label := "Sign-in"
-	if s.life.signIn != "" && s.user.State != domain.StateDisabled {
+	if err := s.life.signInErr; err != nil {
+		out = append(out, s.errRow(row, label, "whether the user may sign in", err))
+		label = ""
+	} else if s.life.signIn != "" && s.user.State != domain.StateDisabled {
 		line := row(label, "", "")
 		// The reason replaces the dash, in the error colour.
 		line = strings.TrimSuffix(line, st.muted.Render("—")) +
@@ -91,7 +111,9 @@ func (s *userScreen) lifeRows(row func(label, value, hint string) string) []stri
 		label = ""
 	}
 	out = append(out, s.signInsRows(label, row)...)
-	if txt := s.life.agr.String(); txt != "" {
+	if err := s.life.agrErr; err != nil {
+		out = append(out, s.errRow(row, "Agreement", "the agreement", err))
+	} else if txt := s.life.agr.String(); txt != "" {
 		hint := ""
 		if s.life.agr.Pending() && s.c.actor.Can(domain.PermUsersWrite) {
 			hint = "A records acceptance"
@@ -159,6 +181,8 @@ func (s *userScreen) askAccept() tea.Cmd {
 	a := s.life.agr
 	who := sanitizeLine(s.user.DisplayName())
 	switch {
+	case s.life.agrErr != nil:
+		return status(statusErr, "Could not read the agreement of "+who+": "+sanitizeLine(s.life.agrErr.Error())+"; try again.")
 	case a.Agreement == nil:
 		return status(statusInfo, "No agreement applies to "+who+".")
 	case !a.Pending():
@@ -349,6 +373,9 @@ func notifyLine(u domain.User) string {
 // groupRows are the user's groups, then each permission they give and the
 // groups it comes from.
 func (s *userScreen) groupRows(row func(label, value, hint string) string) []string {
+	if err := s.life.groupsErr; err != nil {
+		return []string{s.errRow(row, "Groups", "the customer groups", err)}
+	}
 	g := s.life.groups
 	if len(g.groups) == 0 {
 		return nil

@@ -63,14 +63,15 @@ func (s *messageScreen) load() tea.Cmd {
 	}
 }
 
-// wrap breaks the body into lines that fit the screen: a long link wraps
-// instead of being cut, so it can be read in full.
+// wrap breaks the body into lines that fit the screen. The text passes
+// domain.MaskLinks (the desk's one rule for messages shown to agents) on
+// top of the Desk's own masking: no agent reads a usable link here.
 func (s *messageScreen) wrap() {
 	if !s.loaded {
 		s.body = nil
 		return
 	}
-	text := strings.TrimRight(sanitize(s.msg.Text), "\n")
+	text := strings.TrimRight(sanitize(domain.MaskLinks(s.msg.Text)), "\n")
 	s.body = strings.Split(ansi.Wrap(text, max(s.w-4, 10), ""), "\n")
 	s.scroll = max(0, min(s.scroll, len(s.body)-1))
 }
@@ -149,7 +150,7 @@ func (s *messageScreen) View() string {
 	case domain.MailSent:
 		stateStyle = st.okText
 	}
-	title := st.title.Render(cut(sanitizeLine(m.Subject), s.w*2/3))
+	title := st.title.Render(cut(sanitizeLine(domain.MaskLinks(m.Subject)), s.w*2/3))
 	b.WriteString(joinRight(" "+title, stateStyle.Render(string(m.State))+" ", s.w) + "\n\n")
 	vw := s.w - labelWidth - 6
 	row := func(label, value string, style styleRenderer) {
@@ -164,14 +165,14 @@ func (s *messageScreen) View() string {
 		to = sanitizeLine(m.ToName) + " <" + to + ">"
 	}
 	row("To", to, st.value)
-	row("Subject", sanitizeLine(m.Subject), st.value)
+	row("Subject", sanitizeLine(domain.MaskLinks(m.Subject)), st.value)
 	row("Message-ID", sanitizeLine(m.MessageID), st.value)
 	state := string(m.State) + " · " + string(m.Event) + " mail"
 	switch {
 	case m.State == domain.MailQueued && !s.transport:
 		state += " · " + noTransport
-	case m.State == domain.MailQueued:
-		state += " · next try " + s.c.when(m.NextTry)
+	case m.State == domain.MailQueued || m.State == domain.MailSending:
+		state += " · " + sanitizeLine(m.Delivery(s.c.when))
 	case retryable(m) && s.c.actor.Can(domain.PermUsersWrite):
 		state += " · r retries"
 	}

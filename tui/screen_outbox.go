@@ -75,6 +75,9 @@ func mailNote(m domain.OutboxMessage, transport bool) string {
 	if m.State == domain.MailQueued && !transport {
 		return noTransport
 	}
+	if m.State == domain.MailSending {
+		return "claimed by " + sanitizeLine(m.Holder)
+	}
 	return sanitizeLine(m.LastError)
 }
 
@@ -303,16 +306,7 @@ func (s *outboxScreen) detail(m domain.OutboxMessage) string {
 		to = sanitizeLine(m.ToName) + " <" + to + ">"
 	}
 	head := st.title.Render(cut(" "+string(m.Event)+" mail to "+to, s.w))
-	var when string
-	switch m.State {
-	case domain.MailSent:
-		when = "sent " + s.c.when(m.SentAt)
-	case domain.MailQueued:
-		when = "queued " + s.c.when(m.CreatedAt)
-	default:
-		when = string(m.State) + " " + s.c.when(m.UpdatedAt)
-	}
-	line := when + " · " + plural(m.Attempts, "attempt")
+	line := sanitizeLine(m.Delivery(s.c.when)) + " · " + plural(m.Attempts, "attempt")
 	if note := mailNote(m, s.transport); note != "" {
 		line += " · " + note
 	}

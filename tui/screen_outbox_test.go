@@ -56,6 +56,39 @@ func messageTo(t testing.TB, desk *domain.Desk, email string) domain.OutboxMessa
 	return domain.OutboxMessage{}
 }
 
+// deliver records an outcome of message id as a worker would: claimed
+// (the claims taken on the way are given back), then sent when cause is
+// nil, else failed for good with cause.
+func deliver(t *testing.T, desk *domain.Desk, id domain.ID, cause error) error {
+	t.Helper()
+	const holder = "test-worker"
+	var others []domain.ID
+	defer func() {
+		for _, o := range others {
+			if err := desk.Release(holder, o); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}()
+	for {
+		m, ok, err := desk.ClaimNext(holder, fixedNow.Add(time.Hour), 24*time.Hour)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			t.Fatalf("message %d is not due", id)
+		}
+		if m.ID != id {
+			others = append(others, m.ID)
+			continue
+		}
+		if cause == nil {
+			return desk.RecordSent(holder, id, fixedNow)
+		}
+		return desk.RecordFailure(holder, id, cause, time.Time{})
+	}
+}
+
 func TestOutboxListsQueuedMailWithLink(t *testing.T) {
 	desk := newMailDesk(t, "ann@example.com")
 	m := messageTo(t, desk, "ann@example.com")
@@ -86,7 +119,7 @@ func TestOutboxListsQueuedMailWithLink(t *testing.T) {
 
 func TestOutboxFilterByState(t *testing.T) {
 	desk := newMailDesk(t, "ann@example.com", "welcome.bob@example.com", "cy@example.com")
-	if err := desk.RecordSent(messageTo(t, desk, "welcome.bob@example.com").ID, fixedNow); err != nil {
+	if err := deliver(t, desk, messageTo(t, desk, "welcome.bob@example.com").ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	d := newDriver(t, desk, 120, 40)
@@ -95,6 +128,8 @@ func TestOutboxFilterByState(t *testing.T) {
 	d.keys("s")
 	d.mustShow("[queued]", "1 of 2", "ann@example.com", "cy@example.com")
 	d.mustNotShow("welcome.bob@example.com")
+	d.keys("s")
+	d.mustShow("[sending]", "No sending messages.")
 	d.keys("s")
 	d.mustShow("[sent]", "1 of 1", "welcome.bob@example.com")
 	d.keys("s")
@@ -106,7 +141,7 @@ func TestOutboxFilterByState(t *testing.T) {
 func TestRetryFailedMessage(t *testing.T) {
 	desk := newMailDesk(t, "ann@example.com", "cy@example.com")
 	m := messageTo(t, desk, "ann@example.com")
-	if err := desk.RecordFailure(m.ID, errors.New("550 5.1.1 mailbox unavailable"), time.Time{}); err != nil {
+	if err := deliver(t, desk, m.ID, errors.New("550 5.1.1 mailbox unavailable")); err != nil {
 		t.Fatal(err)
 	}
 	d := newDriver(t, desk, 80, 24)
@@ -150,7 +185,7 @@ func TestRetryFailedMessage(t *testing.T) {
 func TestRetryRefusedWithoutPermission(t *testing.T) {
 	desk := newMailDesk(t, "ann@example.com")
 	m := messageTo(t, desk, "ann@example.com")
-	if err := desk.RecordFailure(m.ID, errors.New("550 no such user"), time.Time{}); err != nil {
+	if err := deliver(t, desk, m.ID, errors.New("550 no such user")); err != nil {
 		t.Fatal(err)
 	}
 	reader := domain.Actor{Name: "agent:rita", AgentID: 7, Perms: domain.PermTemplates}
@@ -170,7 +205,7 @@ func TestOutboxLiveRefresh(t *testing.T) {
 	d := newDriver(t, desk, 80, 24)
 	d.keys("3", "m")
 	d.mustShow("queued")
-	if err := desk.RecordSent(m.ID, fixedNow); err != nil {
+	if err := deliver(t, desk, m.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	// The root turns the desk's events into this message.
@@ -310,11 +345,11 @@ func stable(view string) string {
 func TestGoldenMail(t *testing.T) {
 	setup := func(t *testing.T) *domain.Desk {
 		desk := newMailDesk(t, "ann.lee@example.com", "welcome.bob@example.com", "cy.ortiz@example.com")
-		if err := desk.RecordSent(messageTo(t, desk, "welcome.bob@example.com").ID, fixedNow); err != nil {
+		if err := deliver(t, desk, messageTo(t, desk, "welcome.bob@example.com").ID, nil); err != nil {
 			t.Fatal(err)
 		}
 		cy := messageTo(t, desk, "cy.ortiz@example.com")
-		if err := desk.RecordFailure(cy.ID, errors.New("550 5.1.1 <cy.ortiz@example.com>: mailbox unavailable"), time.Time{}); err != nil {
+		if err := deliver(t, desk, cy.ID, errors.New("550 5.1.1 <cy.ortiz@example.com>: mailbox unavailable")); err != nil {
 			t.Fatal(err)
 		}
 		return desk
@@ -355,7 +390,7 @@ func TestOutboxLiveRefreshReal(t *testing.T) {
 	tm := teatest.NewTestModel(t, newTestModel(desk), teatest.WithInitialTermSize(120, 40))
 	sendKeys(tm, "3", "m")
 	waitWords(t, tm, "not sent: no transport", "1 of 1")
-	if err := desk.RecordSent(m.ID, fixedNow); err != nil {
+	if err := deliver(t, desk, m.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	waitWords(t, tm, "› sent", "sent 2026-11-22 09:30")

@@ -64,7 +64,7 @@ func benchPortal(b *testing.B) (*domain.Desk, http.Handler, string) {
 	if _, err := desk.CreateUser(owner, domain.UserInput{Email: "bench.customer@example.com", Name: "Bench Customer"}); err != nil {
 		b.Fatal(err)
 	}
-	m, ok, err := desk.NextDue(time.Now().Add(time.Hour))
+	m, ok, err := desk.ClaimNext("test", time.Now().Add(time.Hour), 0)
 	if err != nil || !ok {
 		b.Fatalf("no mail: %v", err)
 	}
@@ -72,7 +72,7 @@ func benchPortal(b *testing.B) (*domain.Desk, http.Handler, string) {
 	if sm == nil {
 		b.Fatalf("no link in %q", m.Text)
 	}
-	if err := desk.RecordSent(m.ID, time.Now()); err != nil {
+	if err := desk.RecordSent("test", m.ID, time.Now()); err != nil {
 		b.Fatal(err)
 	}
 	_, sid, err := desk.RedeemLink(sm[1], goodPassword, "127.0.0.1")

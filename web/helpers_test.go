@@ -113,14 +113,14 @@ var linkPattern = regexp.MustCompile(`/set-password\?token=([A-Za-z0-9_-]+)`)
 func (e *env) mailTo(addr string) (domain.OutboxMessage, string) {
 	e.t.Helper()
 	for range 100 {
-		m, ok, err := e.desk.NextDue(e.clock.Now().Add(time.Hour))
+		m, ok, err := e.desk.ClaimNext("test", e.clock.Now().Add(time.Hour), 0)
 		if err != nil {
 			e.t.Fatal(err)
 		}
 		if !ok {
 			break
 		}
-		if err := e.desk.RecordSent(m.ID, e.clock.Now()); err != nil {
+		if err := e.desk.RecordSent("test", m.ID, e.clock.Now()); err != nil {
 			e.t.Fatal(err)
 		}
 		tok := ""
@@ -155,7 +155,7 @@ func (e *env) signupToken(addr string) string {
 // noMail checks that nothing more is queued.
 func (e *env) noMail() {
 	e.t.Helper()
-	m, ok, err := e.desk.NextDue(e.clock.Now().Add(time.Hour))
+	m, ok, err := e.desk.ClaimNext("test", e.clock.Now().Add(time.Hour), 0)
 	if err != nil {
 		e.t.Fatal(err)
 	}

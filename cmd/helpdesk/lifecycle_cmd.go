@@ -202,13 +202,22 @@ func plural(n int, what string) string {
 }
 
 // userStatusRows are the lifecycle lines of user show: why the user cannot
-// sign in, and where it stands with its agreement.
-func userStatusRows(d *domain.Desk, u domain.User) [][2]string {
+// sign in, and where it stands with its agreement. A lookup that fails is
+// an error, never a row that states something.
+func userStatusRows(d *domain.Desk, u domain.User) ([][2]string, error) {
 	var rows [][2]string
-	if ok, why := d.CanSignIn(u.ID); !ok {
+	ok, why, err := d.CanSignIn(u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		rows = append(rows, [2]string{"cannot sign in", why})
 	}
-	if gs, perms, err := d.UserGroups(u.ID); err == nil && len(gs) > 0 {
+	gs, perms, err := d.UserGroups(u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the customer groups of %s: %w", u.Email, err)
+	}
+	if len(gs) > 0 {
 		names := make([]string, len(gs))
 		for i, g := range gs {
 			names[i] = g.Name
@@ -218,14 +227,18 @@ func userStatusRows(d *domain.Desk, u domain.User) [][2]string {
 	if n := u.NotifySummary(); n != "" {
 		rows = append(rows, [2]string{"notifications", n + "; the rest by email"})
 	}
-	if st, err := d.AgreementStatus(u.ID); err == nil && st.Agreement != nil {
+	st, err := d.AgreementStatus(u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the agreement of %s: %w", u.Email, err)
+	}
+	if st.Agreement != nil {
 		if st.Accepted {
 			rows = append(rows, [2]string{"agreement", st.Agreement.Title + ", " + st.String() + ", recorded by " + st.RecordedBy})
 		} else {
 			rows = append(rows, [2]string{"agreement pending", st.Agreement.Label()})
 		}
 	}
-	return rows
+	return rows, nil
 }
 
 // printMovePreview prints what a move would mean for agreements.

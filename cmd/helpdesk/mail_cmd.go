@@ -59,8 +59,8 @@ func toMailJSON(m domain.OutboxMessage) mailJSON {
 		Subject: m.Subject, State: string(m.State), Attempts: m.Attempts, LastError: m.LastError,
 		CreatedAt: rfc3339(m.CreatedAt), UpdatedAt: rfc3339(m.UpdatedAt), SentAt: rfc3339(m.SentAt),
 	}
-	if m.State == domain.MailQueued {
-		j.NextTry = rfc3339(m.NextTry)
+	if at, ok := m.QueueAt(); ok {
+		j.NextTry = rfc3339(at)
 	}
 	return j
 }
@@ -72,15 +72,11 @@ func rfc3339(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// hiddenLink replaces the set-password link wherever the agent reads a
-// message: whoever holds it can set the customer's password.
-const hiddenLink = "[set-password link: hidden; only the customer receives it]"
-
+// maskedText is a message's text as agents read it: the Desk already
+// hides the link, and domain.MaskLinks hides anything link-like that is
+// left (the one rule for every agent-facing view of a message).
 func maskedText(m domain.OutboxMessage) string {
-	if m.Link == "" {
-		return m.Text
-	}
-	return strings.ReplaceAll(m.Text, m.Link, hiddenLink)
+	return domain.MaskLinks(m.Text)
 }
 
 // hasTransport tells whether this command line configures SMTP; without
@@ -94,7 +90,7 @@ func (a *app) mailListCommand() *cobra.Command {
 	var state string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "list [--state queued|sent|failed|cancelled] [--json]",
+		Use:   "list [--state queued|sending|sent|failed|cancelled] [--json]",
 		Short: "List outbox messages, newest first",
 		Args:  exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -102,7 +98,7 @@ func (a *app) mailListCommand() *cobra.Command {
 			if state != "" {
 				st = domain.MailState(strings.ToLower(strings.TrimSpace(state)))
 				if !isMailState(st) {
-					return usagef("%q is not a mail state; use queued, sent, failed or cancelled", state)
+					return usagef("%q is not a mail state; use queued, sending, sent, failed or cancelled", state)
 				}
 			}
 			noTransport := !a.hasTransport()
@@ -111,7 +107,7 @@ func (a *app) mailListCommand() *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&state, "state", "", "only messages in this state: queued, sent, failed or cancelled")
+	cmd.Flags().StringVar(&state, "state", "", "only messages in this state: queued, sending, sent, failed or cancelled")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
 	return cmd
 }
@@ -149,8 +145,10 @@ func listMail(out io.Writer, d *domain.Desk, st domain.MailState, asJSON, noTran
 	return l.close()
 }
 
-// mailWhen is the time that matters for a message's state, and a note.
+// mailWhen is where a message is in its delivery (domain's wording, the
+// same as the console's) and a note.
 func mailWhen(m domain.OutboxMessage, noTransport bool) (string, string) {
+	when := m.Delivery(rfc3339)
 	switch m.State {
 	case domain.MailQueued:
 		var notes []string
@@ -160,11 +158,11 @@ func mailWhen(m domain.OutboxMessage, noTransport bool) (string, string) {
 		if m.LastError != "" {
 			notes = append(notes, "last error: "+m.LastError)
 		}
-		return "next " + rfc3339(m.NextTry), strings.Join(notes, "; ")
+		return when, strings.Join(notes, "; ")
 	case domain.MailSent:
-		return "sent " + rfc3339(m.SentAt), ""
+		return when, ""
 	}
-	return rfc3339(m.UpdatedAt), m.LastError
+	return when, m.LastError
 }
 
 func parseMessageID(s string) (domain.ID, error) {
@@ -275,6 +273,11 @@ Temporary failures (4xx, a connection that fails) are retried with backoff:
 the message at once. Messages to users disabled since they were queued are
 cancelled, never sent.
 
+Several workers may run on one desk: each message is claimed by one worker
+(state sending) for 10 minutes; a claim left by a worker that died is taken
+over when it runs out. A link is made when its mail is sent and exists only
+in that mail.
+
 The worker opens the database only for each step, so other helpdesk
 commands keep working beside it.`,
 		Args: exactArgs(),
@@ -373,21 +376,25 @@ func (o fileOutbox) with(fn func(*domain.Desk) error) error {
 	return err
 }
 
-func (o fileOutbox) NextDue(now time.Time) (m domain.OutboxMessage, ok bool, err error) {
+func (o fileOutbox) ClaimNext(holder string, now time.Time, lease time.Duration) (m domain.OutboxMessage, ok bool, err error) {
 	err = o.with(func(d *domain.Desk) error {
 		var err error
-		m, ok, err = d.NextDue(now)
+		m, ok, err = d.ClaimNext(holder, now, lease)
 		return err
 	})
 	return m, ok, err
 }
 
-func (o fileOutbox) RecordSent(id domain.ID, at time.Time) error {
-	return o.with(func(d *domain.Desk) error { return d.RecordSent(id, at) })
+func (o fileOutbox) RecordSent(holder string, id domain.ID, at time.Time) error {
+	return o.with(func(d *domain.Desk) error { return d.RecordSent(holder, id, at) })
 }
 
-func (o fileOutbox) RecordFailure(id domain.ID, cause error, retryAt time.Time) error {
-	return o.with(func(d *domain.Desk) error { return d.RecordFailure(id, cause, retryAt) })
+func (o fileOutbox) RecordFailure(holder string, id domain.ID, cause error, retryAt time.Time) error {
+	return o.with(func(d *domain.Desk) error { return d.RecordFailure(holder, id, cause, retryAt) })
+}
+
+func (o fileOutbox) Release(holder string, id domain.ID) error {
+	return o.with(func(d *domain.Desk) error { return d.Release(holder, id) })
 }
 
 func (a *app) mailTestCommand() *cobra.Command {

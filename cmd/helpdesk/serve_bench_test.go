@@ -373,7 +373,7 @@ func benchCustomer(b *testing.B, dbPath string) {
 	if _, err := desk.CreateUser(domain.Actor{Name: "bench"}, domain.UserInput{Email: benchCustomerEmail, Name: "Bench Customer"}); err != nil {
 		b.Fatal(err)
 	}
-	m, ok, err := desk.NextDue(time.Now().Add(time.Hour))
+	m, ok, err := desk.ClaimNext("test", time.Now().Add(time.Hour), 0)
 	if err != nil || !ok {
 		b.Fatalf("no verification mail: %v", err)
 	}
@@ -384,7 +384,7 @@ func benchCustomer(b *testing.B, dbPath string) {
 	if _, err := desk.RedeemToken(strings.Fields(tok)[0], benchCustomerPassword); err != nil {
 		b.Fatal(err)
 	}
-	if err := desk.RecordSent(m.ID, time.Now()); err != nil {
+	if err := desk.RecordSent("test", m.ID, time.Now()); err != nil {
 		b.Fatal(err)
 	}
 }

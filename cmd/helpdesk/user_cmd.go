@@ -180,7 +180,11 @@ func (a *app) userShowCommand() *cobra.Command {
 				} {
 					fmt.Fprintf(tw, "%s:\t%s\n", row[0], row[1])
 				}
-				for _, row := range userStatusRows(s.desk, u) {
+				rows, err := userStatusRows(s.desk, u)
+				if err != nil {
+					return err
+				}
+				for _, row := range rows {
 					fmt.Fprintf(tw, "%s:\t%s\n", row[0], row[1])
 				}
 				return tw.Flush()
