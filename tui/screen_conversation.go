@@ -18,9 +18,11 @@ type (
 		conv      domain.Conversation
 		msgs      []domain.ConvMessage
 		requester domain.User
-		// noMail says why a reply would not be mailed now ("" if it would).
-		noMail string
-		err    error
+		// noMail says why a reply would not be mailed now ("" if it would);
+		// noMailErr is why that could not be told.
+		noMail    string
+		noMailErr error
+		err       error
 	}
 	convSentMsg struct {
 		req uint64
@@ -63,6 +65,7 @@ type convScreen struct {
 	msgs      []domain.ConvMessage
 	requester domain.User
 	noMail    string
+	noMailErr error
 	loaded    bool
 	err       error
 	loadReq   uint64
@@ -133,18 +136,20 @@ func (s *convScreen) load() tea.Cmd {
 		if err != nil {
 			return convLoadedMsg{req: req, err: err}
 		}
-		return convLoadedMsg{req: req, conv: conv, msgs: msgs, requester: u, noMail: whyNotMailed(desk, u)}
+		why, whyErr := whyNotMailed(desk, u)
+		return convLoadedMsg{req: req, conv: conv, msgs: msgs, requester: u, noMail: why, noMailErr: whyErr}
 	}
 }
 
 // whyNotMailed asks the desk why a reply to u would not be mailed, in the
-// words it will use when the reply is stored.
-func whyNotMailed(desk *domain.Desk, u domain.User) string {
+// words it will use when the reply is stored. An error is returned as
+// such: the screen must not say a reply will be mailed when it cannot tell.
+func whyNotMailed(desk *domain.Desk, u domain.User) (string, error) {
 	why, err := desk.ReplyMailBlock(u.ID)
 	if err != nil {
-		return ""
+		return "", err
 	}
-	return sanitizeLine(why)
+	return sanitizeLine(why), nil
 }
 
 // wrap draws the thread into lines that fit the width.
@@ -220,7 +225,7 @@ func (s *convScreen) Update(msg tea.Msg) tea.Cmd {
 			s.err = msg.err
 			return nil
 		}
-		s.conv, s.msgs, s.requester, s.noMail, s.loaded, s.err = msg.conv, msg.msgs, msg.requester, msg.noMail, true, nil
+		s.conv, s.msgs, s.requester, s.noMail, s.noMailErr, s.loaded, s.err = msg.conv, msg.msgs, msg.requester, msg.noMail, msg.noMailErr, true, nil
 		s.wrap()
 		return nil
 	case agentsMsg:
@@ -516,7 +521,9 @@ func (s *convScreen) View() string {
 	}
 	info += " · assignee " + s.assigneeName() + " · " + plural(len(s.msgs), "message")
 	b.WriteString(" " + st.value.Render(cut(info, s.w-2)) + "\n")
-	if s.noMail != "" {
+	if s.noMailErr != nil {
+		b.WriteString(" " + st.errText.Render(cut("Could not tell whether replies are mailed: "+sanitizeLine(s.noMailErr.Error()), s.w-2)) + "\n")
+	} else if s.noMail != "" {
 		b.WriteString(" " + st.warnText.Render(cut("Replies are stored but not mailed: "+s.noMail+".", s.w-2)) + "\n")
 	} else {
 		b.WriteString(" " + st.muted.Render(cut("Replies are mailed to "+sanitizeLine(u.Email)+"; notes never are.", s.w-2)) + "\n")
@@ -554,6 +561,8 @@ func (s *convScreen) bottomView() string {
 		switch {
 		case s.internal:
 			head = st.warnText.Render("▌ Internal note — agents only, never mailed")
+		case s.noMailErr != nil:
+			head = st.errText.Render(cut("Reply — could not tell whether it will be mailed: "+sanitizeLine(s.noMailErr.Error()), s.w-2))
 		case s.noMail != "":
 			head = st.errText.Render(cut("Reply — will be stored but NOT mailed: "+s.noMail, s.w-2))
 		default:
