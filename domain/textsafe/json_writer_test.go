@@ -137,3 +137,26 @@ func BenchmarkWriterTable(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// FuzzEscapeJSON: whatever a string holds, its escaped JSON holds nothing a
+// terminal acts on and, for UTF-8 input, decodes back to the same string.
+func FuzzEscapeJSON(f *testing.F) {
+	for _, s := range hostile {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		raw, err := json.Marshal([]string{in})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := EscapeJSON(raw)
+		assertInert(t, "EscapeJSON", out)
+		if !utf8.ValidString(in) {
+			return
+		}
+		var back []string
+		if err := json.Unmarshal(out, &back); err != nil || len(back) != 1 || back[0] != in {
+			t.Fatalf("EscapeJSON(%s) = %s reads back as %q (%v)", raw, out, back, err)
+		}
+	})
+}
