@@ -207,7 +207,7 @@ func (a *app) mailShowCommand() *cobra.Command {
 					{"when", when}, {"note", oneLine(note, 0)}, {"created", j.CreatedAt},
 				} {
 					if row[1] != "" {
-						fmt.Fprintf(tw, "%s:\t%s\n", row[0], row[1])
+						cellf(tw, "%s:\t%s\n", row[0], row[1])
 					}
 				}
 				if err := tw.Flush(); err != nil {

@@ -178,14 +178,14 @@ func (a *app) userShowCommand() *cobra.Command {
 					{"updated", j.UpdatedAt + " by " + u.UpdatedBy}, {"version", fmt.Sprint(u.Version)},
 					{"sign-in", signIn.String()},
 				} {
-					fmt.Fprintf(tw, "%s:\t%s\n", row[0], row[1])
+					cellf(tw, "%s:\t%s\n", row[0], row[1])
 				}
 				rows, err := userStatusRows(s.desk, u)
 				if err != nil {
 					return err
 				}
 				for _, row := range rows {
-					fmt.Fprintf(tw, "%s:\t%s\n", row[0], row[1])
+					cellf(tw, "%s:\t%s\n", row[0], row[1])
 				}
 				return tw.Flush()
 			})
