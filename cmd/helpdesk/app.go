@@ -1,17 +1,21 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"os/user"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"helpdesk/domain"
+	"helpdesk/domain/textsafe"
 	"helpdesk/store"
 )
 
@@ -48,6 +52,18 @@ type app struct {
 	// portalURL is where this process serves the customer portal, if it
 	// does: mailed links use it when no base-url is set anywhere.
 	portalURL string
+	// readOnly: --read-only, the file opened for reading only.
+	readOnly bool
+	// forwarded: the command line came from another process of this
+	// machine through the holder's socket (holder.go); cwd is that
+	// process's working directory, against which file names resolve.
+	forwarded bool
+	cwd       string
+
+	// term and termErr are the process's streams before the sanitiser that
+	// out and err pass (output.go): only the console and the import's
+	// progress line write to them.
+	term, termErr io.Writer
 }
 
 func (a *app) actor() domain.Actor {
@@ -57,10 +73,20 @@ func (a *app) actor() domain.Actor {
 	return localActor()
 }
 
-// run executes one command line and returns the exit code. Errors are
-// printed as one line starting "helpdesk: ".
+// run executes one command line of this process and returns the exit
+// code. Errors are printed as one line starting "helpdesk: ". SIGINT and
+// SIGTERM cancel the command's context (cmd.Context()); a second signal is
+// no longer caught. When another process holds the database and answers
+// on its socket, the command line is carried out there (holder.go).
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return runWith(args, stdin, stdout, stderr, nil, nil)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() { <-ctx.Done(); stop() }()
+	if code, ok := forward(ctx, args, stdin, stdout, stderr); ok {
+		return code
+	}
+	a := &app{in: stdin, out: stdout, err: stderr}
+	return a.execute(ctx, args)
 }
 
 // runWith is run as someone else on a database already open: the SSH server
@@ -68,38 +94,86 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // holds, with the SSH session's streams. Such a command line also passes
 // remoteGuard (serve_remote.go) before it runs.
 func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, as *domain.Actor, shared *session) int {
+	return runSession(context.Background(), args, stdin, stdout, stderr, as, shared)
+}
+
+// runSession is runWith for a session with a lifetime: ending ctx (the SSH
+// session closed) cancels the command.
+func runSession(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, as *domain.Actor, shared *session) int {
 	a := &app{in: stdin, out: stdout, err: stderr, as: as, shared: shared}
+	return a.execute(ctx, args)
+}
+
+// execute runs one command line with ctx as every command's context and
+// returns the exit code: 2 for a usageError, which every parse and
+// argument error is by construction (typedUsage), 1 for any other error.
+func (a *app) execute(ctx context.Context, args []string) int {
+	// Every byte a command prints passes textsafe (output.go says why and
+	// what bypasses it); the error line too, on one line.
+	sout, serr := textsafe.NewWriter(a.out), textsafe.NewWriter(a.err)
+	defer func() { _ = sout.Flush(); _ = serr.Flush() }()
+	a.term, a.termErr, a.out, a.err = a.out, a.err, sout, serr
 	root := a.rootCommand()
-	if shared != nil {
+	switch {
+	case a.forwarded:
+		root.PersistentPreRunE = a.forwardGuard
+	case a.shared != nil:
 		root.PersistentPreRunE = a.remoteGuard
 	}
+	root.PersistentPreRunE = preRuns(checkUTF8, root.PersistentPreRunE)
+	typedUsage(root)
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	err := root.Execute()
+	root.SetIn(a.in)
+	root.SetOut(a.out)
+	root.SetErr(a.err)
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
-	msg := strings.TrimSpace(err.Error())
+	_ = sout.Flush()
+	msg := textsafe.Line(strings.TrimSpace(err.Error()))
 	var ue usageError
-	if errors.As(err, &ue) || isCobraUsage(msg) {
-		fmt.Fprintf(stderr, "%s: %s\nRun '%s --help' for usage.\n", programName, msg, commandPath(root, args))
+	if errors.As(err, &ue) {
+		fmt.Fprintf(a.err, "%s: %s\nRun '%s --help' for usage.\n", programName, msg, commandPath(root, args))
 		return exitUsage
 	}
-	fmt.Fprintf(stderr, "%s: %s\n", programName, msg)
+	fmt.Fprintf(a.err, "%s: %s\n", programName, msg)
 	return exitFailed
 }
 
-// isCobraUsage recognises cobra's own messages for calls it could not parse.
-func isCobraUsage(msg string) bool {
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument",
-		"invalid argument", "accepts ", "requires at least", "required flag", "bad flag syntax"} {
-		if strings.Contains(msg, p) {
-			return true
-		}
+// typedUsage makes every argument and flag mistake cobra can find a
+// usageError: each command's argument check (a command that says nothing
+// takes no arguments) and, inside it, the required flags and flag groups
+// cobra would check next. Flag parse errors are typed by root's
+// FlagErrorFunc.
+func typedUsage(c *cobra.Command) {
+	check := c.Args
+	if check == nil {
+		check = noArgs
 	}
-	return false
+	c.Args = func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return asUsage(err)
+		}
+		if err := cmd.ValidateRequiredFlags(); err != nil {
+			return usageError{err}
+		}
+		if err := cmd.ValidateFlagGroups(); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+	for _, sub := range c.Commands() {
+		typedUsage(sub)
+	}
+}
+
+func asUsage(err error) error {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return err
+	}
+	return usageError{err}
 }
 
 // commandPath names the command a mistaken call was aimed at, for the hint.
@@ -151,12 +225,26 @@ func (a *app) open() (*session, error) {
 		return nil, err
 	}
 	mail.FallbackBaseURL = a.portalURL
-	db, err := store.Open(a.resolveDB(), store.Options{})
+	path := a.resolveDB()
+	db, err := store.Open(path, store.Options{ReadOnly: a.readOnly})
 	if err != nil {
-		return nil, err
+		return nil, describeLocked(path, err)
 	}
-	return &session{db: db, desk: domain.NewDesk(db, domain.WithMailConfig(mail)), overrides: a.settingOverrides()}, nil
+	var st domain.Store = db
+	if a.readOnly {
+		st = readOnlyStore{db}
+	}
+	return &session{db: db, desk: domain.NewDesk(st, domain.WithMailConfig(mail)), overrides: a.settingOverrides()}, nil
 }
+
+// errReadOnly is what a write says under --read-only.
+var errReadOnly = errors.New("this command changes the database, which --read-only opens for reading only: run it without --read-only")
+
+// readOnlyStore refuses every write with errReadOnly, before bbolt would
+// with its own words.
+type readOnlyStore struct{ domain.Store }
+
+func (readOnlyStore) Update(func(domain.Tx) error) error { return errReadOnly }
 
 func (s *session) Close() error { return s.db.Close() }
 
@@ -164,6 +252,13 @@ func (s *session) Close() error { return s.db.Close() }
 // one the server holds.
 func (a *app) withDesk(fn func(*session) error) error {
 	if a.shared != nil {
+		if a.readOnly {
+			// --read-only on the database a server holds: this command
+			// only, through a desk that refuses writes.
+			ro := *a.shared
+			ro.desk = domain.NewDesk(readOnlyStore{a.shared.db})
+			return fn(&ro)
+		}
 		return fn(a.shared)
 	}
 	s, err := a.open()

@@ -40,7 +40,10 @@ func (a *app) consoleFlags(root *cobra.Command) {
 // as errors, so the command prints one line and exits 1.
 func (a *app) runConsole(cmd *cobra.Command) error {
 	demoData, _ := cmd.Flags().GetBool("demo")
-	if !isTerminal(a.in) || !isTerminal(a.out) {
+	if a.readOnly {
+		return usagef("--read-only is for commands that read (list, show, export, check, backup); the console opens the database for writing")
+	}
+	if !isTerminal(a.in) || !isTerminal(a.term) {
 		return errors.New("the console needs a terminal; run 'helpdesk --help' for the commands that work in scripts")
 	}
 	if demoData {
@@ -74,6 +77,9 @@ func (a *app) runConsole(cmd *cobra.Command) error {
 		return err
 	}
 	defer s.Close()
+	// Other helpdesk commands on this machine run here while it is open
+	// (holder.go); stopped before the database closes.
+	defer startHolder(s)()
 	actor := a.actor()
 	if demoData {
 		if _, err := demo.Load(s.desk, actor, demoConsoleUsers); err != nil {
@@ -96,7 +102,7 @@ func (a *app) runConsole(cmd *cobra.Command) error {
 	}
 	m := tui.New(tui.Options{Desk: s.desk, Actor: actor, Renderer: lipgloss.DefaultRenderer(), MailTransport: demoBox != nil || (!demoData && a.mailConfigured())})
 	defer m.Close()
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithInput(a.in), tea.WithOutput(a.out))
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithInput(a.in), tea.WithOutput(a.term))
 
 	// Mail queued from the console goes out while it is open, when SMTP is
 	// configured; what goes wrong is said on the status line, since the

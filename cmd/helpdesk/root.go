@@ -13,7 +13,14 @@ func (a *app) rootCommand() *cobra.Command {
 		Long: `helpdesk keeps a support desk's customers and organizations in one local file.
 
 Without a command it opens the console. The database is --db, else
-$HELPDESK_DB, else $XDG_DATA_HOME/helpdesk/helpdesk.db (~/.local/share/...).`,
+$HELPDESK_DB, else $XDG_DATA_HOME/helpdesk/helpdesk.db (~/.local/share/...).
+
+While the console or helpdesk serve holds the database, the other helpdesk
+commands on this machine are carried out by that process, through the
+socket FILE.sock beside the database, as you, with the same output and
+exit code; files you name are read and written by that process.
+The mail settings (--smtp-*, --from, --base-url, --desk-name and their
+variables) are then the holding process's, not this command's.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          noArgs,
@@ -22,6 +29,7 @@ $HELPDESK_DB, else $XDG_DATA_HOME/helpdesk/helpdesk.db (~/.local/share/...).`,
 		},
 	}
 	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "database file (default $HELPDESK_DB or $XDG_DATA_HOME/helpdesk/helpdesk.db)")
+	root.PersistentFlags().BoolVar(&a.readOnly, "read-only", false, "open the database for reading only (list, show, export, check, backup of a file you cannot write); commands that write refuse")
 	a.consoleFlags(root)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.CompletionOptions.DisableDefaultCmd = true

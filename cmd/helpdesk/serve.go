@@ -76,6 +76,9 @@ commands and requests finish, and the database is closed cleanly.`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
+			if a.readOnly {
+				return usagef("--read-only is for commands that read (list, show, export, check, backup); serve opens the database for writing")
+			}
 			if (tlsCert == "") != (tlsKey == "") {
 				return usagef("--tls-cert and --tls-key go together: give both, or neither")
 			}
@@ -152,13 +155,17 @@ func (a *app) serve(ctx context.Context, ln net.Listener, cfg serveConfig) error
 		closeListeners()
 		return err
 	}
+	// Other helpdesk commands on this host run here while it serves
+	// (holder.go); stopped before the database closes, on every path.
+	stopHolder := startHolder(s)
+	closeDB := func() error { stopHolder(); return s.Close() }
 	logger := log.New(a.err, "", log.LstdFlags)
 	var srv *server
 	var sshSrv *ssh.Server
 	if ln != nil {
 		if srv, sshSrv, err = a.newServer(s, cfg, logger); err != nil {
 			closeListeners()
-			s.Close()
+			closeDB()
 			return err
 		}
 	}
@@ -170,7 +177,7 @@ func (a *app) serve(ctx context.Context, ln net.Listener, cfg serveConfig) error
 		func(err error) { logger.Printf("mail worker: %v", err) })
 	if err != nil {
 		closeListeners()
-		s.Close()
+		closeDB()
 		return err
 	}
 
@@ -198,7 +205,7 @@ func (a *app) serve(ctx context.Context, ln net.Listener, cfg serveConfig) error
 				closeListeners()
 			}
 			stopMail()
-			s.Close()
+			closeDB()
 			return err
 		}
 		webServed = site.served
@@ -238,7 +245,7 @@ func (a *app) serve(ctx context.Context, ln net.Listener, cfg serveConfig) error
 	<-webStopped
 	stopWatch()
 	stopMail()
-	if err := s.Close(); err != nil {
+	if err := closeDB(); err != nil {
 		return fmt.Errorf("close the database: %w", err)
 	}
 	if srv == nil {

@@ -86,7 +86,9 @@ func (srv *server) commands(next ssh.Handler) ssh.Handler {
 			return
 		}
 		actor := srv.state(s).agent.Actor()
-		_ = s.Exit(runWith(args, s, s, s.Stderr(), &actor, srv.shared))
+		// The session's context ends when the client goes away, which
+		// cancels the command's long operations.
+		_ = s.Exit(runSession(s.Context(), args, s, s, s.Stderr(), &actor, srv.shared))
 	}
 }
 
