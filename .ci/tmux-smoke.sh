@@ -83,4 +83,33 @@ until [[ -s $work/status ]]; do
 done
 status=$(cat "$work/status")
 [[ $status == 0 ]] || fail "helpdesk exited with status $status"
+
+# While a console holds a database file, a command from the shell on the
+# same file is carried out by the console's process, and the console shows
+# what it did.
+echo "tmux-smoke: user add from the shell while the console is open"
+tmux kill-session -t "$session"
+session="$session-shared"
+db="$work/desk.db"
+"$work/helpdesk" --db "$db" demo --users 20 >/dev/null
+tmux -u new-session -d -s "$session" -x 120 -y 40 \
+	"NO_COLOR=1 '$work/helpdesk' --db '$db'; echo \$? > '$work/status2'; sleep 30"
+wait_for "[All 20]"
+out=$("$work/helpdesk" --db "$db" user add --email shell.added@example.org --name "Shell Added" 2>&1) ||
+	fail "user add beside the console: $out"
+wait_for "All 21"
+keys /
+type_text "shell.added"
+wait_for "1 of 1"
+wait_for "Shell Added"
+keys Enter
+keys q
+deadline=$((SECONDS + 10))
+until [[ -s $work/status2 ]]; do
+	((SECONDS < deadline)) || fail "helpdesk did not exit after q"
+	sleep 0.1
+done
+status=$(cat "$work/status2")
+[[ $status == 0 ]] || fail "helpdesk exited with status $status"
+[[ ! -e $db.sock ]] || fail "the console left its socket $db.sock behind"
 echo "tmux-smoke: ok"
