@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"helpdesk/domain"
+	"helpdesk/mailer/mailertest"
 	"helpdesk/store"
 )
 
@@ -392,5 +393,17 @@ func TestSecondHolderNamesTheFirst(t *testing.T) {
 	want := fmt.Sprintf("helpdesk: database %s is held by process %d (", h.db, os.Getpid())
 	if code != 1 || !strings.HasPrefix(errs, want) || !strings.Contains(errs, "cannot open a second console, server or mail worker; stop it first") {
 		t.Errorf("serve beside a holder: exit %d, stderr %q; want it to start %q", code, errs, want)
+	}
+}
+
+// A standalone mail worker beside a holder is not forwarded: its pass
+// names the process that holds the file, and it polls again.
+func TestMailWorkerBesideHolderNamesIt(t *testing.T) {
+	h := newHeldDesk(t)
+	p := mailertest.Start(t, mailertest.Options{})
+	code, _, errs := child(t, h.dir, "", append([]string{"--db", h.db}, append(plainSMTP(p), "mail", "worker", "--once")...)...)
+	want := fmt.Sprintf("database %s is held by process %d (", h.db, os.Getpid())
+	if code != 1 || !strings.Contains(errs, want) {
+		t.Errorf("mail worker --once beside a holder: exit %d, stderr %q; want it to name process %d", code, errs, os.Getpid())
 	}
 }

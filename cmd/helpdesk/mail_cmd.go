@@ -367,7 +367,10 @@ const workerLockWait = 10 * time.Second
 func (o fileOutbox) with(fn func(*domain.Desk) error) error {
 	db, err := store.Open(o.path, store.Options{LockTimeout: workerLockWait})
 	if err != nil {
-		return err
+		// Beside a console or server holding the file, the pass says which
+		// process holds it and the next poll tries again; that process
+		// delivers the desk's mail itself when it has SMTP settings.
+		return describeLocked(o.path, err)
 	}
 	err = fn(domain.NewDesk(db, domain.WithMailConfig(o.mail)))
 	if cerr := db.Close(); err == nil {
