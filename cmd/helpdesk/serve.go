@@ -59,8 +59,9 @@ line as themselves with their permissions:
   ssh -p 2222 desk.example import users - < users.csv
 
 Only public-key sign-in is offered; the SSH user name is ignored: the key
-says who the agent is. The server holds the database, so other helpdesk
-commands on this host fail until it stops; run them over SSH instead.
+says who the agent is. The server holds the database; other helpdesk
+commands on this host, run by the same user or root, are carried out by
+it through the socket beside the database (backup included).
 The host key is created on first start (ed25519, mode 0600) and kept.
 
 With --http ADDR it serves the customer portal (set a password from a
