@@ -39,7 +39,7 @@ name at another domain) is reported and skipped unless --allow-near is given.
 				r, source = f, args[0]
 			}
 			return a.withDesk(func(s *session) error {
-				return runImport(cmd, s.desk, a.actor(), a.err, bufio.NewReaderSize(r, 1<<16), source, dryRun, allowNear)
+				return runImport(cmd, s.desk, a.actor(), a.termErr, bufio.NewReaderSize(r, 1<<16), source, dryRun, allowNear)
 			})
 		},
 	}
