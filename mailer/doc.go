@@ -4,10 +4,18 @@
 // the worker that claims due messages, records the outcome and retries
 // temporary failures with exponential backoff.
 //
+// Each message is claimed by one worker at a time (Desk.ClaimNext: state
+// sending, the worker's holder id and a lease, written in the transaction
+// that picks it), so several workers may share a desk; a claim whose worker
+// died is taken over when its lease runs out. A link's token is minted at
+// the claim and exists only in the message handed to the transport.
+//
 // Delivery is at least once: a message is marked sent only after the
 // server's 250 reply, so a crash between the final dot and the recorded
-// result sends it again on restart, always with the Message-ID fixed when it
-// was queued, which lets the receiving side recognise the duplicate.
+// result sends it again once the claim's lease runs out, always with the
+// Message-ID fixed when it was queued, which lets the receiving side
+// recognise the duplicate (its link is a new one; the first copy's is
+// dead).
 //
 // mailer imports domain only; the command line wires it to a store.
 package mailer
