@@ -458,9 +458,16 @@ func (im *importer) indexChunk(chunk []importEntry, dupes map[ID]bool, last bool
 		for _, id := range taken {
 			gone[id] = true
 		}
-		for _, e := range entries {
-			if !gone[e.ID] {
-				c.addedEmails = append(c.addedEmails, e)
+		if len(entries) > maxIndexPuts {
+			// So many Puts would fold the suggestion index's delta into a
+			// new base again and again: rebuilding it once, from the store
+			// at its next use, costs less.
+			c.rebuildIndex = true
+		} else {
+			for _, e := range entries {
+				if !gone[e.ID] {
+					c.addedEmails = append(c.addedEmails, e)
+				}
 			}
 		}
 		if !last {

@@ -2,6 +2,12 @@ package domain
 
 import "helpdesk/domain/suggest"
 
+// maxIndexPuts is the largest import chunk whose emails are put into a
+// built suggestion index one by one; a larger one drops the index, to be
+// rebuilt at its next use. It matches the index's delta size at which a
+// merge starts.
+const maxIndexPuts = 1024
+
 // skipNear reports and skips a row whose email may be an existing user
 // written another way, or mixes scripts, unless near duplicates are
 // allowed. Rows are compared with the desk as the import began (and the

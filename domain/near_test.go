@@ -3,6 +3,7 @@ package domain_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -153,5 +154,35 @@ func TestImportSkipsNearDuplicatesUnlessAllowed(t *testing.T) {
 	twin, err := d.UserByEmail(adminCyr)
 	if err != nil || twin.ID == admin.ID {
 		t.Errorf("allowed lookalike not created: %v", err)
+	}
+}
+
+// An import chunk too large to put into a built suggestion index one by
+// one drops it; the next query rebuilds it with every imported row.
+func TestLargeImportLeavesSuggestionsComplete(t *testing.T) {
+	d := newDesk(t)
+	mustUser(t, d, domain.UserInput{Email: "first@acme.com"})
+	if err := d.WaitSuggestReady(); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("email\n")
+	for i := range 2000 {
+		fmt.Fprintf(&b, "person%04d@site%04d.example\n", i, i)
+	}
+	rep, err := d.ImportUsers(context.Background(), ann, strings.NewReader(b.String()), domain.ImportOptions{})
+	if err != nil || rep.Imported != 2000 {
+		t.Fatalf("import: %+v %v", rep, err)
+	}
+	for _, q := range []string{"first@acme.com", "person0000@site0000.example", "person1999@site1999.example"} {
+		res, err := d.Suggest(q, 3)
+		if ex, ok := res.Exact(); err != nil || !ok || ex.User.Email != q {
+			t.Errorf("Suggest(%s) after the import: %+v %v", q, res.Items, err)
+		}
+	}
+	// And near duplicates of imported rows are found.
+	var nd *domain.NearDuplicateError
+	if err := d.CheckNear("pers\u043en0007@site0007.example"); !errors.As(err, &nd) || nd.Near[0].User.Email != "person0007@site0007.example" {
+		t.Errorf("Cyrillic twin of an imported row: %v", err)
 	}
 }
