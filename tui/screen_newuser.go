@@ -307,6 +307,16 @@ func (s *createUserScreen) createCmd(in domain.UserInput, noOrg, nearConfirmed b
 			if err != nil {
 				return createErrMsg{err: err}
 			}
+			if res.NearPending && !nearConfirmed {
+				// Just after start-up: wait for the near and lookalike
+				// matches rather than save without asking.
+				if err := desk.WaitSuggestReady(); err != nil {
+					return createErrMsg{err: err}
+				}
+				if res, err = desk.Suggest(in.Email, 10); err != nil {
+					return createErrMsg{err: err}
+				}
+			}
 			if ex, ok := res.Exact(); ok {
 				return duplicateMsg{owner: ex}
 			}
