@@ -73,6 +73,8 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// printf prints a sentence; each string it quotes stays on one line
+// (lineArgs), and the whole passes the output's sanitiser (output.go).
 func printf(cmd *cobra.Command, format string, args ...any) {
-	fmt.Fprintf(cmd.OutOrStdout(), format, args...)
+	fmt.Fprintf(cmd.OutOrStdout(), format, lineArgs(args...)...)
 }
