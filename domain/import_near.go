@@ -1,7 +1,5 @@
 package domain
 
-import "helpdesk/domain/suggest"
-
 // maxIndexPuts is the largest import chunk whose emails are put into a
 // built suggestion index one by one; a larger one drops the index, to be
 // rebuilt at its next use. It matches the index's delta size at which a
@@ -23,8 +21,7 @@ func (im *importer) skipNear(line int, e Email) (bool, error) {
 		}
 		im.nearOK = true
 	}
-	mixed := suggest.MixedScripts(e.Local)
-	near, err := im.desk.nearDuplicates(e, 2)
+	near, mixed, err := im.desk.nearDuplicates(e, 2)
 	if err != nil || len(near) == 0 && mixed == "" {
 		return false, err
 	}

@@ -186,3 +186,22 @@ func TestLargeImportLeavesSuggestionsComplete(t *testing.T) {
 		t.Errorf("Cyrillic twin of an imported row: %v", err)
 	}
 }
+
+// Once a lookalike exists (allowed), typing it again is an exact duplicate
+// naming its owner, not a lookalike of the other user.
+func TestExactWinsOverLookalike(t *testing.T) {
+	d := newDesk(t)
+	mustUser(t, d, domain.UserInput{Email: "admin@acme.com"})
+	twin := mustUser(t, d, domain.UserInput{Email: adminCyr})
+	if err := d.CheckNear(adminCyr); err != nil {
+		t.Errorf("CheckNear of an existing address = %v, want nil (CreateUser names the owner)", err)
+	}
+	var lines []string
+	rep, err := d.ImportUsers(context.Background(), ann, strings.NewReader("email\n"+adminCyr+"\n"), domain.ImportOptions{
+		RowError: func(e domain.RowError) { lines = append(lines, e.String()) },
+	})
+	want := fmt.Sprintf("line 2: %s: already on the desk (user %d)", adminCyr, twin.ID)
+	if err != nil || rep.Near != 0 || len(lines) != 1 || lines[0] != want {
+		t.Errorf("import: %+v %v %q, want %q", rep, err, lines, want)
+	}
+}

@@ -125,23 +125,29 @@ func (d *Desk) CheckNear(email string) error {
 	if err := d.WaitSuggestReady(); err != nil {
 		return err
 	}
-	near, err := d.nearDuplicates(e, 4)
-	if err != nil || len(near) == 0 && suggest.MixedScripts(e.Local) == "" {
+	near, mixed, err := d.nearDuplicates(e, 4)
+	if err != nil || len(near) == 0 && mixed == "" {
 		return err
 	}
-	return &NearDuplicateError{Email: e.Address, Near: near, Mixed: suggest.MixedScripts(e.Local)}
+	return &NearDuplicateError{Email: e.Address, Near: near, Mixed: mixed}
 }
 
 // nearDuplicates reads the users behind the near and lookalike matches of
-// e. The index must be built.
-func (d *Desk) nearDuplicates(e Email, limit int) ([]Suggestion, error) {
+// e, and names the scripts its local part mixes. It finds nothing when e
+// itself exists: that is an exact duplicate, named by the caller's own
+// check. The index must be built.
+func (d *Desk) nearDuplicates(e Email, limit int) ([]Suggestion, string, error) {
 	ix, err := d.suggestIndex()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	if _, ok := ix.Lookup(e.Key); ok {
+		return nil, "", nil
+	}
+	mixed := suggest.MixedScripts(e.Local)
 	res := ix.NearDuplicates(e.Key, limit)
 	if len(res.Matches) == 0 {
-		return nil, nil
+		return nil, mixed, nil
 	}
 	var out []Suggestion
 	err = d.store.View(func(tx Tx) error {
@@ -158,7 +164,7 @@ func (d *Desk) nearDuplicates(e Email, limit int) ([]Suggestion, error) {
 		}
 		return nil
 	})
-	return out, err
+	return out, mixed, err
 }
 
 // Suggest lists up to limit existing users whose email matches q, best
