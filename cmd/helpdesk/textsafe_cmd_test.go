@@ -357,6 +357,16 @@ func TestLatin1CommandLineIsRefused(t *testing.T) {
 	if out := c.ok("user", "list"); strings.Contains(out, "rene") {
 		t.Errorf("a refused user was stored:\n%s", out)
 	}
+	// A body read from a file or standard input is text too: the Desk
+	// refuses it naming the field.
+	c.ok("user", "add", "--email", "ann@acme.com")
+	code, _, errs := c.run("Caf\xe9 au lait", "conv", "new", "--requester", "ann@acme.com", "--subject", "S", "--body-file", "-")
+	if code != exitFailed || !strings.Contains(errs, "body: is not valid UTF-8") {
+		t.Errorf("a Latin-1 body: exit %d, stderr %q", code, errs)
+	}
+	if out := c.ok("conv", "list", "--json"); strings.TrimSpace(out) != "[]" {
+		t.Errorf("a conversation with a refused body was stored:\n%s", out)
+	}
 	// A file name need not be UTF-8: it is not refused for its encoding.
 	latin1File := filepath.Join(t.TempDir(), "caf\xe9.csv")
 	mustWrite(t, latin1File, []byte("email,name\nzoe@acme.com,Zo\xeb\n"), 0o600)
