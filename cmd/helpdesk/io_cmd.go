@@ -66,11 +66,11 @@ func runImport(cmd *cobra.Command, d *domain.Desk, actor domain.Actor, stderr io
 	}
 	fmt.Fprintf(out, "%s %d of %d rows; %d failed.\n", verb, rep.Imported, rep.Rows, rep.Failed)
 	if rep.Near > 0 {
-		rows := fmt.Sprintf("%d rows were", rep.Near)
 		if rep.Near == 1 {
-			rows = "1 row was"
+			fmt.Fprintln(out, "1 row was skipped as a possible duplicate of an existing user; check it, and import it again with --allow-near if it is another person.")
+		} else {
+			fmt.Fprintf(out, "%d rows were skipped as possible duplicates of existing users; check them, and import them again with --allow-near if they are other people.\n", rep.Near)
 		}
-		fmt.Fprintf(out, "%s skipped as possible duplicates of existing users; check them, and import them again with --allow-near if they are other people.\n", rows)
 	}
 	for _, name := range rep.OrgsCreated {
 		if dryRun {

@@ -48,7 +48,7 @@ func TestImportReportsNearDuplicates(t *testing.T) {
 	code, out, errs := c.run(csv, "import", "users", "-")
 	want := "line 2: \u0430dmin@acme.com: possible duplicate (lookalike): it looks like user 1 admin@acme.com (Cyrillic letters)\n" +
 		"Imported 2 of 3 rows; 1 failed.\n" +
-		"1 row was skipped as possible duplicates of existing users; check them, and import them again with --allow-near if they are other people.\n"
+		"1 row was skipped as a possible duplicate of an existing user; check it, and import it again with --allow-near if it is another person.\n"
 	if code != 0 || out != want {
 		t.Errorf("import: exit %d, stderr %q, stdout:\n%s\nwant:\n%s", code, errs, out, want)
 	}
