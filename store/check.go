@@ -33,11 +33,29 @@ func (db *DB) Check(ctx context.Context) ([]Problem, error) {
 			// Walk every page here, where a fault or a bbolt panic is
 			// recovered, before bbolt's check walks them on a goroutine of
 			// its own, where neither would be.
-			if err := touchAll(ctx, btx); err != nil {
+			broken, err := walkPages(db.path, btx, false)
+			if err != nil {
 				return err
 			}
-			for err := range btx.Check() {
-				report("bbolt: %v", err)
+			for _, p := range broken {
+				report("the file is damaged: %s", p)
+			}
+			if len(broken) > 0 {
+				// A cursor could loop or fault on these pages: what
+				// they hold is for salvage to read.
+				return nil
+			}
+			nested, err := touchAll(ctx, btx)
+			if err != nil {
+				return err
+			}
+			for _, where := range nested {
+				report("bucket %s holds a nested bucket, which the store never writes: the page is damaged", where)
+			}
+			if len(nested) == 0 {
+				for err := range btx.Check() {
+					report("bbolt: %v", err)
+				}
 			}
 			if err := ctx.Err(); err != nil {
 				return err
@@ -72,12 +90,17 @@ func (db *DB) Check(ctx context.Context) ([]Problem, error) {
 	return out, err
 }
 
-// touchAll reads every key and value of every bucket, so that a damaged
-// page faults or panics on the calling goroutine.
-func touchAll(ctx context.Context, btx *bolt.Tx) error {
+// touchAll reads every key and value of every bucket, and opens every
+// nested bucket, so that a damaged page faults or panics on the calling
+// goroutine. It returns where it found nested buckets: the store writes
+// none, so each is a damaged page, which bbolt's own check is not safe to
+// walk.
+func touchAll(ctx context.Context, btx *bolt.Tx) (nested []string, err error) {
 	var sum byte
 	n := 0
-	err := btx.ForEach(func(name []byte, b *bolt.Bucket) error {
+	var walk func(path string, b *bolt.Bucket) error
+	walk = func(path string, b *bolt.Bucket) error {
+		b.Stats() // every page of the bucket, on this goroutine
 		c := b.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			if n++; n%4096 == 0 {
@@ -85,15 +108,29 @@ func touchAll(ctx context.Context, btx *bolt.Tx) error {
 					return err
 				}
 			}
-			sum ^= k[0] ^ k[len(k)-1]
+			if len(k) > 0 {
+				sum ^= k[0] ^ k[len(k)-1]
+			}
 			if len(v) > 0 {
 				sum ^= v[0] ^ v[len(v)-1]
 			}
+			if v == nil {
+				if sub := b.Bucket(k); sub != nil {
+					where := path + "/" + keyName(k)
+					nested = append(nested, where)
+					if err := walk(where, sub); err != nil {
+						return err
+					}
+				}
+			}
 		}
 		return nil
+	}
+	err = btx.ForEach(func(name []byte, b *bolt.Bucket) error {
+		return walk(string(name), b)
 	})
 	_ = sum
-	return err
+	return nested, err
 }
 
 // checkRecords verifies every encoded record: its checksum, and that it
@@ -128,6 +165,16 @@ func checkRecords(ctx context.Context, t *tx, report func(string, ...any)) error
 		verify("desk settings", keySettings, v, new(domain.Settings))
 	}
 	return nil
+}
+
+// problemOf is an error as check reports it: for a damaged record, only
+// what is damaged (check says once what to do).
+func problemOf(err error) string {
+	var d *DamagedError
+	if errors.As(err, &d) {
+		return "damaged: " + d.What
+	}
+	return err.Error()
 }
 
 // keyName shows a key as people read it: an id as a number, text as
@@ -172,7 +219,7 @@ func checkUsers(t *tx, report func(string, ...any)) {
 	_ = byEmail.ForEach(func(k, v []byte) error {
 		u, err := t.User(domain.ID(btoi(v)))
 		if err != nil {
-			report("email index %s points at user %d: %v", k, btoi(v), err)
+			report("email index %s points at user %d: %s", k, btoi(v), problemOf(err))
 		} else if u.EmailKey() != string(k) {
 			report("email index %s points at user %d, whose email is %s", k, u.ID, u.Email)
 		}

@@ -165,7 +165,7 @@ func checkConversations(t *tx, report func(string, ...any)) {
 		n := 0
 		for m, err := range t.ConvMessages(c.ID) {
 			if err != nil {
-				report("conversation %d: %v", c.ID, err)
+				report("conversation %d: %s", c.ID, problemOf(err))
 				break
 			}
 			n++

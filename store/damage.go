@@ -24,6 +24,10 @@ type DamagedError struct {
 }
 
 func (e *DamagedError) Error() string {
+	if e.Path == "" {
+		// Raised below the store's boundary, which names the file.
+		return fmt.Sprintf("the database is damaged (%s): run `helpdesk check`, then restore the last backup or copy what is intact with `helpdesk salvage FILE OUT`", e.What)
+	}
 	return fmt.Sprintf("database %s is damaged (%s): run `helpdesk check`, then restore the last backup or copy what is intact with `helpdesk salvage %s OUT`", e.Path, e.What, e.Path)
 }
 
@@ -133,6 +137,7 @@ const (
 
 type metaPage struct {
 	pageSize uint32
+	freelist uint64
 	pgid     uint64 // high water mark: pages [0, pgid) are in use
 	txid     uint64
 }
@@ -152,7 +157,7 @@ func readMeta(b []byte) (m metaPage, ok bool) {
 	if h.Sum64() != e.Uint64(b[56:]) {
 		return m, false
 	}
-	m = metaPage{pageSize: e.Uint32(b[8:]), pgid: e.Uint64(b[40:]), txid: e.Uint64(b[48:])}
+	m = metaPage{pageSize: e.Uint32(b[8:]), freelist: e.Uint64(b[32:]), pgid: e.Uint64(b[40:]), txid: e.Uint64(b[48:])}
 	return m, m.pageSize >= 512 && m.pageSize&(m.pageSize-1) == 0
 }
 

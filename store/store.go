@@ -76,6 +76,10 @@ func Open(path string, opts Options) (db *DB, err error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	db = &DB{bolt: b, path: path}
+	if err := db.checkRoot(); err != nil {
+		b.Close()
+		return nil, err
+	}
 	if opts.ReadOnly {
 		if err := db.guard(db.checkSchemaReadOnly); err != nil {
 			b.Close()
@@ -128,4 +132,22 @@ func (t *tx) bucket(name []byte) *bolt.Bucket {
 		panic(missingBucket(name))
 	}
 	return b
+}
+
+// checkRoot refuses a file whose root bucket or bucket headers are damaged,
+// before any cursor follows them.
+func (db *DB) checkRoot() error {
+	var broken []string
+	err := db.bolt.View(func(btx *bolt.Tx) error {
+		var err error
+		broken, err = walkPages(db.path, btx, true)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", db.path, err)
+	}
+	if len(broken) > 0 {
+		return &DamagedError{Path: db.path, What: broken[0]}
+	}
+	return nil
 }
