@@ -20,9 +20,12 @@ func (db *DB) Backup(path string) (int64, error) {
 	}
 	defer os.Remove(tmp.Name()) // after the rename this is a no-op
 	var n int64
-	err = db.bolt.View(func(tx *bolt.Tx) error {
-		n, err = tx.WriteTo(tmp)
-		return err
+	err = db.guard(func() error {
+		return db.bolt.View(func(tx *bolt.Tx) error {
+			var err error
+			n, err = tx.WriteTo(tmp)
+			return err
+		})
 	})
 	if err == nil {
 		err = tmp.Sync()
@@ -45,10 +48,12 @@ func (db *DB) Backup(path string) (int64, error) {
 // WriteTo streams a consistent copy of the database to w.
 func (db *DB) WriteTo(w io.Writer) (int64, error) {
 	var n int64
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		var err error
-		n, err = tx.WriteTo(w)
-		return err
+	err := db.guard(func() error {
+		return db.bolt.View(func(tx *bolt.Tx) error {
+			var err error
+			n, err = tx.WriteTo(w)
+			return err
+		})
 	})
 	return n, err
 }

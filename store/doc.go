@@ -69,6 +69,20 @@
 // meta also holds "settings" -> JSON domain.Settings: the desk settings
 // (portal URL, desk name, sender, self-signup, default templates).
 //
+// "JSON" above is a record in the codec's envelope (codec.go): a version
+// byte, the CRC-32C of the JSON, then the JSON; records written before
+// schema 7 were plain JSON and migration 7 sealed them. A record whose
+// checksum fails is a DamagedError where it is read. Ids, empty index
+// values and logo bytes are stored as they are.
+//
+// A fault reading the mapped file, a bbolt panic or a missing bucket
+// becomes a DamagedError at the store's boundary (guard, damage.go), and
+// the DB refuses further use. Open refuses an empty file, one shorter than
+// its header says, and one whose root or bucket header pages are damaged
+// (pages.go reads them from the file, not the mapping); Check reads every
+// page that way before a cursor or bbolt's own check follows them, and
+// Salvage reads the pages the same way to copy what verifies.
+//
 // Every secondary index is written in the same transaction as its record,
 // and the old entry is removed when the indexed value changes. Check
 // verifies both directions.
