@@ -534,3 +534,28 @@ func FuzzOpenCheck(f *testing.F) {
 		}
 	})
 }
+
+// A fault while reading the mapped file (here: the file cut short under an
+// open desk, so reading its pages raises SIGBUS) is a DamagedError naming
+// the file, and the DB refuses every later use with it instead of reading
+// on.
+func TestFaultUnderAnOpenDeskIsAnError(t *testing.T) {
+	path := corePath(t)
+	db := coreOpen(t, path)
+	d := domain.NewDesk(db)
+	if _, err := demo.Load(d, coreAgent, 300); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, 8192); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := d.Users(domain.UserFilter{}, 0, 0)
+	var damaged *store.DamagedError
+	if !errors.As(err, &damaged) || damaged.Path != path || !strings.Contains(err.Error(), "faulted") {
+		t.Fatalf("listing users of a file cut under the desk: %v; want a DamagedError naming %s and the fault", err, path)
+	}
+	err = db.View(func(domain.Tx) error { return nil })
+	if !errors.As(err, &damaged) {
+		t.Fatalf("the next use: %v; want the same DamagedError", err)
+	}
+}
