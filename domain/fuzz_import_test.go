@@ -47,7 +47,7 @@ func fzImport(t *testing.T, data []byte) (domain.ImportReport, []domain.RowError
 				stack = debug.Stack()
 			}
 		}()
-		rep, err = d.ImportUsers(agent, bytes.NewReader(data), domain.ImportOptions{Source: "fuzz.csv",
+		rep, err = d.ImportUsers(context.Background(), agent, bytes.NewReader(data), domain.ImportOptions{Source: "fuzz.csv",
 			RowError: func(e domain.RowError) { rowErrs = append(rowErrs, e) }})
 	}()
 	if panicked != nil {

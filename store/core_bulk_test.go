@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -129,12 +128,13 @@ func TestOpenRollsBackUnfinishedImport(t *testing.T) {
 }
 
 // The index is written a chunk per transaction, so a crash can come after
-// some users of an import got their index entries. Those users are whole and
-// kept; the audit trail must still account for them, since no user.import
-// entry was ever written ("every change is in the audit trail").
-func TestRecoveredImportIsInTheAuditTrail(t *testing.T) {
-	for _, indexed := range []int{3, 5} {
-		t.Run(fmt.Sprintf("%d of 5 indexed", indexed), func(t *testing.T) {
+// some users of an import got their index entries. An import is all or
+// nothing: the open after the crash removes every user it wrote, indexed or
+// not, keeps a user an agent created while it ran (between its batches), and
+// says so in the audit trail.
+func TestRecoveredImportIsAllOrNothing(t *testing.T) {
+	for _, indexed := range []int{0, 3, 10} {
+		t.Run(fmt.Sprintf("%d of 10 indexed", indexed), func(t *testing.T) {
 			path := corePath(t)
 			db, err := store.Open(path, store.Options{})
 			if err != nil {
@@ -142,17 +142,22 @@ func TestRecoveredImportIsInTheAuditTrail(t *testing.T) {
 			}
 			d := domain.NewDesk(db)
 			coreMustUser(t, d, "ann@acme.com", "Ann")
-			batch := coreImportBatch("imported", 5)
+			first, second := coreImportBatch("imported", 5), coreImportBatch("more", 5)
 			if err := db.Update(func(tx domain.Tx) error {
 				if err := tx.BulkBegin(); err != nil {
 					return err
 				}
-				return tx.BulkAppendUsers(batch)
+				return tx.BulkAppendUsers(first)
 			}); err != nil {
 				t.Fatal(err)
 			}
+			meanwhile := coreMustUser(t, d, "meanwhile@acme.com", "Made While Importing")
+			if err := db.Update(func(tx domain.Tx) error { return tx.BulkAppendUsers(second) }); err != nil {
+				t.Fatal(err)
+			}
+			all := append(first, second...)
 			if err := db.Update(func(tx domain.Tx) error {
-				_, err := tx.BulkIndex(coreEntries(batch[:indexed]))
+				_, err := tx.BulkIndex(coreEntries(all[:indexed]))
 				return err
 			}); err != nil {
 				t.Fatal(err)
@@ -162,20 +167,24 @@ func TestRecoveredImportIsInTheAuditTrail(t *testing.T) {
 			db = coreOpen(t, path)
 			d = domain.NewDesk(db)
 			coreCheck(t, db)
-			if n := len(coreAllUsers(t, d)); n != 1+indexed {
-				t.Errorf("%d users after recovery; want ann and the %d indexed ones", n, indexed)
+			users := coreAllUsers(t, d)
+			if len(users) != 2 || users[0].Email != "ann@acme.com" || users[1].ID != meanwhile.ID {
+				t.Errorf("users after recovery: %v; want ann and the one made while importing", users)
 			}
-			for _, u := range batch[:indexed] {
-				if got, err := d.UserByEmail(u.Email); err != nil || got.ID != u.ID {
-					t.Errorf("indexed user %s after recovery: %v, %v", u.Email, got.ID, err)
+			for _, u := range all {
+				if got, err := d.UserByEmail(u.Email); !domain.IsNotFound(err) {
+					t.Errorf("imported user %s after recovery: %v, %v; want it gone", u.Email, got.ID, err)
 				}
+			}
+			if n := coreTotal(t, d); n != 2 {
+				t.Errorf("user counters say %d after recovery; want 2", n)
 			}
 			es, err := d.Audit(domain.AuditFilter{}, 0, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if es[0].Action != "user.import.rollback" || !strings.Contains(es[0].Note, "kept") || !strings.Contains(es[0].Note, strconv.Itoa(indexed)) {
-				t.Errorf("newest audit entry %q %q; want user.import.rollback saying the %d imported users that were kept", es[0].Action, es[0].Note, indexed)
+			if es[0].Action != "user.import.rollback" || !strings.Contains(es[0].Note, "its 10 users") || !strings.Contains(es[0].Note, "as it was before") {
+				t.Errorf("newest audit entry %q %q; want user.import.rollback saying its 10 users were removed", es[0].Action, es[0].Note)
 			}
 		})
 	}
@@ -196,7 +205,7 @@ func TestImportKeepsUserAnAgentChangedWhileItRan(t *testing.T) {
 	for i := range 10 {
 		csv += fmt.Sprintf("row%d@acme.com,Row %d\n", i, i)
 	}
-	rep, err := d.ImportUsers(coreAgent, strings.NewReader(csv), domain.ImportOptions{
+	rep, err := d.ImportUsers(context.Background(), coreAgent, strings.NewReader(csv), domain.ImportOptions{
 		RowError: func(e domain.RowError) { rowErrs = append(rowErrs, e.String()) },
 		Progress: func(int) {
 			if changed.ID != 0 {
@@ -256,7 +265,7 @@ func TestImportKeepsEmailAnAgentChangedWhileItRan(t *testing.T) {
 		csv += fmt.Sprintf("row%d@acme.com,Row %d\n", i, i)
 	}
 	newEmail := "moved@globex.com"
-	rep, err := d.ImportUsers(coreAgent, strings.NewReader(csv), domain.ImportOptions{
+	rep, err := d.ImportUsers(context.Background(), coreAgent, strings.NewReader(csv), domain.ImportOptions{
 		Progress: func(int) {
 			if changed.ID != 0 {
 				return
