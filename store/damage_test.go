@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -521,6 +522,13 @@ func FuzzOpenCheck(f *testing.F) {
 	}
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, file []byte) {
+		// A hang is a failure too: it crashes the worker with every
+		// goroutine's stack, and the fuzzer keeps the input.
+		watchdog := time.AfterFunc(20*time.Second, func() {
+			debug.SetTraceback("all")
+			panic("open, check, list and salvage took over 20 s: a loop on a damaged page?")
+		})
+		defer watchdog.Stop()
 		path := filepath.Join(t.TempDir(), "fuzz.db")
 		if err := os.WriteFile(path, file, 0o600); err != nil {
 			t.Fatal(err)
