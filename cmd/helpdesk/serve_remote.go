@@ -21,6 +21,7 @@ var localOnly = map[string]string{
 	programName + " serve":       "serve runs on the desk's host; this session is already served by it",
 	programName + " mail worker": "the server already delivers the desk's mail; mail list shows the outbox",
 	programName + " backup":      "backup writes a file on the desk's host: run it there, or use export users over SSH",
+	programName + " salvage":     "salvage reads and writes files on the desk's host: run it there",
 }
 
 // serverFlags are the settings the server was started with.

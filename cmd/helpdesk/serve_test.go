@@ -300,6 +300,7 @@ func TestSSHCommandsRunAsTheAgent(t *testing.T) {
 		{[]string{"mail", "worker"}, exitFailed, "the server already delivers the desk's mail"},
 		{[]string{"--demo"}, exitFailed, "the console opens when you connect from a terminal"},
 		{[]string{"backup", "/tmp/x.db"}, exitFailed, "backup writes a file on the desk's host"},
+		{[]string{"salvage", "/tmp/x.db", "/tmp/y.db"}, exitFailed, "salvage reads and writes files on the desk's host"},
 		{[]string{"import", "users", "/etc/passwd"}, exitUsage, "import reads standard input only"},
 		{[]string{"user", "list", "--db", "/tmp/other.db"}, exitUsage, "--db is the desk's own setting"},
 		{[]string{"user", "add", "--email", "x@acme.com", "--base-url", "https://evil.example/"}, exitUsage, "--base-url is the desk's own setting"},
