@@ -567,3 +567,14 @@ func TestFaultUnderAnOpenDeskIsAnError(t *testing.T) {
 		t.Fatalf("the next use: %v; want the same DamagedError", err)
 	}
 }
+
+// Salvage of a file another process holds says so instead of reading it
+// under that process.
+func TestSalvageOfAHeldFileSaysSo(t *testing.T) {
+	path := corePath(t)
+	coreOpen(t, path) // held until the test ends
+	_, err := store.Salvage(context.Background(), path, filepath.Join(t.TempDir(), "out.db"))
+	if err == nil || !strings.Contains(err.Error(), "a helpdesk process holds it") {
+		t.Fatalf("salvage of a held file: %v", err)
+	}
+}

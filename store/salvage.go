@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"helpdesk/domain"
 )
@@ -65,6 +67,9 @@ func Salvage(ctx context.Context, src, dst string) (SalvageReport, error) {
 	})
 	if damaged {
 		return rep, fmt.Errorf("cannot salvage %s: bbolt cannot open it (%s); restore the last backup", src, what)
+	}
+	if errors.Is(err, berrors.ErrTimeout) {
+		return rep, fmt.Errorf("cannot salvage %s: a helpdesk process holds it; stop that process first", src)
 	}
 	if err != nil {
 		return rep, fmt.Errorf("cannot salvage %s: bbolt cannot open it (%v); restore the last backup", src, err)
