@@ -80,6 +80,7 @@ var migrations = []migration{
 		return nil
 	}},
 	{8, "drop the links stored in outbox messages: revoke their tokens, mint new ones at send", scrubLinks},
+	{9, "store every email composed (NFC), the form it is compared in", composeEmails},
 }
 
 // SchemaVersion is the version this build writes.
