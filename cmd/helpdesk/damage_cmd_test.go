@@ -153,7 +153,7 @@ func TestCheckThenSalvageAFlippedRecord(t *testing.T) {
 	}
 	salvaged := filepath.Join(t.TempDir(), "salvaged.db")
 	code, out, errs = c.run("", "salvage", c.db, salvaged)
-	if code != 0 || !strings.Contains(out, "Salvaged "+c.db+" into "+salvaged+": 1 records lost.") {
+	if code != 0 || !strings.Contains(out, "Salvaged "+c.db+" into "+salvaged+": 1 record lost.") {
 		t.Fatalf("salvage: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 	var usersLine string

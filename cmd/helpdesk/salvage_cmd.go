@@ -35,7 +35,7 @@ passes helpdesk check; use it with --db OUT, or move it into place.`,
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			printf(cmd, "Salvaged %s into %s: %d records lost.\n", args[0], args[1], rep.Lost())
+			printf(cmd, "Salvaged %s into %s: %s lost.\n", args[0], args[1], plural(rep.Lost(), "record"))
 			return nil
 		},
 	}
