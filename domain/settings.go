@@ -365,9 +365,13 @@ func (d *Desk) PortalURL() string {
 }
 
 // DeskName is the desk's name as customers see it.
-func (d *Desk) DeskName() string {
-	s, _ := d.DeskSettings()
-	return d.mailSettings(s).deskName
+//
+// When the settings cannot be read it returns the error with the name this
+// process would use without them (its override, else the default), for a
+// page that must still be drawn, such as the error page.
+func (d *Desk) DeskName() (string, error) {
+	s, err := d.DeskSettings()
+	return d.mailSettings(s).deskName, err
 }
 
 // messageDomain is the right-hand side of our Message-IDs.

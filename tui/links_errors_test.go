@@ -185,3 +185,78 @@ func TestConversationMailCheckErrorShowsAsError(t *testing.T) {
 	d.mustShow("Reply — could not tell whether it will be mailed")
 	d.mustNotShow("Reply — mailed to")
 }
+
+// faultDesk is a desk over a real store whose organization and group reads
+// fail while the returned flag is set.
+func faultDesk(t *testing.T) (*domain.Desk, *atomic.Bool) {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "helpdesk.db"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	fail := &atomic.Bool{}
+	return domain.NewDesk(faultStore{db, fail}, domain.WithClock(func() time.Time { return fixedNow })), fail
+}
+
+// On the new user form, a failed lookup of the organization owning the
+// typed domain is said; the form never shows it as no organization. An
+// address still being typed (it does not parse yet) says nothing.
+func TestNewUserOrgLookupErrorShowsAsError(t *testing.T) {
+	desk, fail := faultDesk(t)
+	if _, err := desk.CreateOrg(testActor, domain.OrgInput{Name: "Acme", Domains: []string{"acme.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, desk, 120, 40)
+	d.keys("n", "new@acme.com")
+	d.mustShow("Acme (from acme.com)")
+	d.keys("ctrl+x", "new@ac")
+	d.mustNotShow("unavailable")
+
+	fail.Store(true)
+	d.keys("ctrl+x", "other@acme.com")
+	d.mustShow("Organization by domain unavailable: " + errRead.Error())
+	d.mustNotShow("(from acme.com)")
+}
+
+// A requester that cannot be read fails the Inbox page with the error; it
+// is never shown as a requester who is gone ("#id").
+func TestInboxRequesterReadErrorShowsAsError(t *testing.T) {
+	desk, _ := faultDesk(t)
+	fail := &atomic.Bool{}
+	u, err := desk.CreateUser(testActor, domain.UserInput{Email: "ann@example.com", Name: "Ann Lee", Mail: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := desk.NewConversation(testActor, domain.ConvInput{RequesterID: u.ID, Subject: "Printer", Body: "It jams."}); err != nil {
+		t.Fatal(err)
+	}
+	fail.Store(true)
+	d := newDriver(t, domain.NewDesk(userFaultStore{desk.Store(), fail}, domain.WithClock(func() time.Time { return fixedNow })), 120, 40)
+	d.keys("i")
+	activeAs[*inboxScreen](t, d)
+	d.mustShow(errRead.Error())
+	d.mustNotShow("#"+itoa(int(u.ID)), "Printer")
+}
+
+// userFaultStore is a store whose user reads fail while fail is set.
+type userFaultStore struct {
+	domain.Store
+	fail *atomic.Bool
+}
+
+type userFaultTx struct {
+	domain.Tx
+	fail *atomic.Bool
+}
+
+func (s userFaultStore) View(fn func(domain.Tx) error) error {
+	return s.Store.View(func(tx domain.Tx) error { return fn(userFaultTx{tx, s.fail}) })
+}
+
+func (t userFaultTx) User(id domain.ID) (domain.User, error) {
+	if t.fail.Load() {
+		return domain.User{}, errRead
+	}
+	return t.Tx.User(id)
+}

@@ -206,18 +206,27 @@ func (s *inboxScreen) load(reset bool) tea.Cmd {
 				break
 			}
 		}
-		return inboxPageMsg{req: req, rows: convRows(desk, out), next: next, reset: reset}
+		rows, err := convRows(desk, out)
+		if err != nil {
+			return inboxPageMsg{req: req, err: err}
+		}
+		return inboxPageMsg{req: req, rows: rows, next: next, reset: reset}
 	}
 }
 
-// convRows reads each requester once (a page names few).
-func convRows(desk *domain.Desk, cs []domain.Conversation) []convRow {
+// convRows reads each requester once (a page names few). A requester who
+// is gone shows as its id; a read that fails fails the page, rather than
+// showing a requester as gone.
+func convRows(desk *domain.Desk, cs []domain.Conversation) ([]convRow, error) {
 	users := map[domain.ID]domain.User{}
 	rows := make([]convRow, len(cs))
 	for i, c := range cs {
 		u, ok := users[c.RequesterID]
 		if !ok {
-			u, _ = desk.User(c.RequesterID)
+			var err error
+			if u, err = desk.User(c.RequesterID); err != nil && !domain.IsNotFound(err) {
+				return nil, err
+			}
 			users[c.RequesterID] = u
 		}
 		who := sanitizeLine(u.DisplayName())
@@ -226,7 +235,7 @@ func convRows(desk *domain.Desk, cs []domain.Conversation) []convRow {
 		}
 		rows[i] = convRow{conv: c, subject: sanitizeLine(c.Subject), who: who, disabled: u.State == domain.StateDisabled}
 	}
-	return rows
+	return rows, nil
 }
 
 func (s *inboxScreen) rowsShown() int { return max(s.h-4, 1) }

@@ -24,6 +24,7 @@ type (
 		req uint64
 		org domain.Organization
 		via string
+		err error
 	}
 	// nearFoundMsg: the save found possible duplicates the agent has not
 	// confirmed yet.
@@ -133,6 +134,15 @@ func (s *createUserScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.req != s.orgReq || s.orgTouched {
 			return nil
 		}
+		if msg.err != nil {
+			// An address still being typed does not parse, and has no
+			// organization; a failed lookup is said, never shown as none.
+			var ve *domain.ValidationError
+			if errors.As(msg.err, &ve) {
+				return nil
+			}
+			return errStatus("Organization by domain unavailable: ", msg.err)
+		}
 		s.orgAuto, s.orgVia = msg.org.Name, msg.via
 		s.form.Set("organization", msg.org.Name)
 		s.syncOrgHint()
@@ -240,9 +250,8 @@ func (s *createUserScreen) onEmailChanged(e string) tea.Cmd {
 		s.orgReq = s.c.nextReq()
 		oreq := s.orgReq
 		cmds = append(cmds, func() tea.Msg {
-			// An email still being typed does not parse: no organization.
-			o, via, _ := desk.SuggestOrg(e)
-			return orgSuggestMsg{req: oreq, org: o, via: via}
+			o, via, err := desk.SuggestOrg(e)
+			return orgSuggestMsg{req: oreq, org: o, via: via, err: err}
 		})
 	}
 	return tea.Batch(cmds...)

@@ -71,7 +71,12 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, page
 		s.fail(w, r, http.StatusInternalServerError, fmt.Errorf("no page named %q", page))
 		return
 	}
-	v.DeskName = s.desk.DeskName()
+	name, err := s.desk.DeskName()
+	if err != nil && page != "error" {
+		s.fail(w, r, http.StatusInternalServerError, fmt.Errorf("read the desk's name: %w", err))
+		return
+	}
+	v.DeskName = name
 	_, v.SignedIn = visitorOf(r)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {

@@ -426,7 +426,11 @@ func (a *app) mailTestCommand() *cobra.Command {
 			var mc domain.MailConfig
 			if err := a.withDesk(func(s *session) error {
 				st, err := s.desk.DeskSettings()
-				mc = domain.MailConfig{DeskName: s.desk.DeskName(), BaseURL: st.BaseURL}
+				if err != nil {
+					return err
+				}
+				name, err := s.desk.DeskName()
+				mc = domain.MailConfig{DeskName: name, BaseURL: st.BaseURL}
 				return err
 			}); err != nil {
 				return err
