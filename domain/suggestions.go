@@ -149,10 +149,16 @@ func (d *Desk) nearDuplicates(e Email, limit int) ([]Suggestion, string, error) 
 	if len(res.Matches) == 0 {
 		return nil, mixed, nil
 	}
+	out, err := d.suggestionsOf(res.Matches)
+	return out, mixed, err
+}
+
+// suggestionsOf reads the users the index matched, in its order.
+func (d *Desk) suggestionsOf(matches []suggest.Match) ([]Suggestion, error) {
 	var out []Suggestion
-	err = d.store.View(func(tx Tx) error {
+	err := d.store.View(func(tx Tx) error {
 		name := orgNamer(tx)
-		for _, m := range res.Matches {
+		for _, m := range matches {
 			u, err := tx.User(ID(m.ID))
 			if IsNotFound(err) {
 				continue // deleted between the query and this read
@@ -164,7 +170,7 @@ func (d *Desk) nearDuplicates(e Email, limit int) ([]Suggestion, string, error) 
 		}
 		return nil
 	})
-	return out, mixed, err
+	return out, err
 }
 
 // Suggest lists up to limit existing users whose email matches q, best
@@ -183,20 +189,7 @@ func (d *Desk) Suggest(q string, limit int) (Suggestions, error) {
 	if at := strings.LastIndexByte(q, '@'); at > 0 {
 		out.Mixed = suggest.MixedScripts(q[:at])
 	}
-	err = d.store.View(func(tx Tx) error {
-		name := orgNamer(tx)
-		for _, m := range res.Matches {
-			u, err := tx.User(ID(m.ID))
-			if IsNotFound(err) {
-				continue // deleted between the query and this read
-			}
-			if err != nil {
-				return err
-			}
-			out.Items = append(out.Items, Suggestion{User: u, Org: name(u.OrgID), Kind: m.Kind.String(), Positions: m.Positions, Reason: m.Reason})
-		}
-		return nil
-	})
+	out.Items, err = d.suggestionsOf(res.Matches)
 	return out, err
 }
 
