@@ -62,11 +62,11 @@ func damageSample(t testing.TB, users int) []byte {
 	return b
 }
 
-// recordRanges are the [start, end) offsets in the file of every encoded
-// record's value bytes.
-func recordRanges(t testing.TB, file []byte) [][2]int {
+// openBytes opens a copy of a database file's bytes with bbolt, read-only;
+// the caller closes it.
+func openBytes(t testing.TB, file []byte) *bolt.DB {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "ranges.db")
+	path := filepath.Join(t.TempDir(), "copy.db")
 	if err := os.WriteFile(path, file, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -74,9 +74,17 @@ func recordRanges(t testing.TB, file []byte) [][2]int {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b
+}
+
+// recordRanges are the [start, end) offsets in the file of every encoded
+// record's value bytes.
+func recordRanges(t testing.TB, file []byte) [][2]int {
+	t.Helper()
+	b := openBytes(t, file)
 	defer b.Close()
 	var out [][2]int
-	err = b.View(func(tx *bolt.Tx) error {
+	err := b.View(func(tx *bolt.Tx) error {
 		for _, name := range []string{"users", "orgs", "audit", "templates", "outbox", "tokens", "agents", "conversations", "conv_messages", "groups", "sessions", "signin"} {
 			err := tx.Bucket([]byte(name)).ForEach(func(k, v []byte) error {
 				if bytes.Count(file, v) != 1 {
@@ -312,14 +320,7 @@ func TestTruncatedFileIsAnErrorNeverACrash(t *testing.T) {
 // headerSize is the size the file's header says it needs: its pages in use.
 func headerSize(t testing.TB, file []byte) int {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "size.db")
-	if err := os.WriteFile(path, file, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := openBytes(t, file)
 	defer b.Close()
 	var n int64
 	_ = b.View(func(tx *bolt.Tx) error { n = tx.Size(); return nil })
@@ -460,14 +461,7 @@ func TestSalvageKeepsWhatVerifies(t *testing.T) {
 	damaged := bytes.Clone(sample)
 	// Three users' records: the last byte of each (in its JSON) flipped.
 	var flipped int
-	path := filepath.Join(t.TempDir(), "sample.db")
-	if err := os.WriteFile(path, sample, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := openBytes(t, sample)
 	_ = b.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket([]byte("users")).Cursor()
 		for k, v := c.First(); k != nil && flipped < 3; k, v = c.Next() {
