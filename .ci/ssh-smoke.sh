@@ -142,6 +142,7 @@ done
 wait "$server_pid" || fail "the server exited with status $?"
 server_pid=""
 grep -qF "the database is closed" "$work/serve.log" || fail "the server did not say it closed the database"
-hd user show smoke.user@example.org | grep -qF "by agent:smoke.agent@example.org" ||
-	fail "the file lacks the user, or its change does not name the agent"
+shown=$(hd user show smoke.user@example.org 2>&1) || true
+grep -qF "by agent:smoke.agent@example.org" <<<"$shown" ||
+	fail "the file lacks the user, or its change does not name the agent: $shown"
 echo "ssh-smoke: ok"
