@@ -75,21 +75,22 @@ func TestMessageScreenShowsNoUsableLink(t *testing.T) {
 }
 
 // faultStore is a real store whose organization and group reads fail
-// while fail is set, as a damaged record or a failing disk would.
+// while fail is set, and whose user reads fail while failUsers is, as a
+// damaged record or a failing disk would.
 type faultStore struct {
 	domain.Store
-	fail *atomic.Bool
+	fail, failUsers *atomic.Bool
 }
 
 type faultTx struct {
 	domain.Tx
-	fail *atomic.Bool
+	fail, failUsers *atomic.Bool
 }
 
 var errRead = errors.New("read failed: page 12 is damaged")
 
 func (s faultStore) View(fn func(domain.Tx) error) error {
-	return s.Store.View(func(tx domain.Tx) error { return fn(faultTx{tx, s.fail}) })
+	return s.Store.View(func(tx domain.Tx) error { return fn(faultTx{tx, s.fail, s.failUsers}) })
 }
 
 func (t faultTx) Org(id domain.ID) (domain.Organization, error) {
@@ -97,6 +98,13 @@ func (t faultTx) Org(id domain.ID) (domain.Organization, error) {
 		return domain.Organization{}, errRead
 	}
 	return t.Tx.Org(id)
+}
+
+func (t faultTx) User(id domain.ID) (domain.User, error) {
+	if t.failUsers != nil && t.failUsers.Load() {
+		return domain.User{}, errRead
+	}
+	return t.Tx.User(id)
 }
 
 func (t faultTx) Group(id domain.ID) (domain.Group, error) {
@@ -110,13 +118,7 @@ func (t faultTx) Group(id domain.ID) (domain.Group, error) {
 // user screen shows as an error where the value goes, never as "none", no
 // groups, or a user who may sign in.
 func TestUserScreenLookupErrorsShowAsErrors(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "helpdesk.db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	fail := &atomic.Bool{}
-	desk := domain.NewDesk(faultStore{db, fail}, domain.WithClock(func() time.Time { return fixedNow }))
+	desk, fail := faultDesk(t)
 	org, err := desk.CreateOrg(testActor, domain.OrgInput{Name: "Acme", Domains: []string{"acme.com"}})
 	if err != nil {
 		t.Fatal(err)
@@ -154,13 +156,7 @@ func TestUserScreenLookupErrorsShowAsErrors(t *testing.T) {
 // A conversation whose reply mail could not be checked says so as an
 // error: never "Replies are mailed to ...".
 func TestConversationMailCheckErrorShowsAsError(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "helpdesk.db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	fail := &atomic.Bool{}
-	desk := domain.NewDesk(faultStore{db, fail}, domain.WithClock(func() time.Time { return fixedNow }))
+	desk, fail := faultDesk(t)
 	if _, err := desk.CreateOrg(testActor, domain.OrgInput{Name: "Acme", Domains: []string{"acme.com"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +192,7 @@ func faultDesk(t *testing.T) (*domain.Desk, *atomic.Bool) {
 	}
 	t.Cleanup(func() { db.Close() })
 	fail := &atomic.Bool{}
-	return domain.NewDesk(faultStore{db, fail}, domain.WithClock(func() time.Time { return fixedNow })), fail
+	return domain.NewDesk(faultStore{Store: db, fail: fail}, domain.WithClock(func() time.Time { return fixedNow })), fail
 }
 
 // On the new user form, a failed lookup of the organization owning the
@@ -232,31 +228,9 @@ func TestInboxRequesterReadErrorShowsAsError(t *testing.T) {
 		t.Fatal(err)
 	}
 	fail.Store(true)
-	d := newDriver(t, domain.NewDesk(userFaultStore{desk.Store(), fail}, domain.WithClock(func() time.Time { return fixedNow })), 120, 40)
+	d := newDriver(t, domain.NewDesk(faultStore{Store: desk.Store(), fail: &atomic.Bool{}, failUsers: fail}, domain.WithClock(func() time.Time { return fixedNow })), 120, 40)
 	d.keys("i")
 	activeAs[*inboxScreen](t, d)
 	d.mustShow(errRead.Error())
 	d.mustNotShow("#"+itoa(int(u.ID)), "Printer")
-}
-
-// userFaultStore is a store whose user reads fail while fail is set.
-type userFaultStore struct {
-	domain.Store
-	fail *atomic.Bool
-}
-
-type userFaultTx struct {
-	domain.Tx
-	fail *atomic.Bool
-}
-
-func (s userFaultStore) View(fn func(domain.Tx) error) error {
-	return s.Store.View(func(tx domain.Tx) error { return fn(userFaultTx{tx, s.fail}) })
-}
-
-func (t userFaultTx) User(id domain.ID) (domain.User, error) {
-	if t.fail.Load() {
-		return domain.User{}, errRead
-	}
-	return t.Tx.User(id)
 }
