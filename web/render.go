@@ -63,6 +63,16 @@ type view struct {
 	Data     any
 }
 
+// T is a fixed text of the portal in the visitor's language: templates
+// write {{$.T "Sign in"}} (or with arguments, {{$.T "%d conversations" .N}}),
+// the English text being the message catalogue's key.
+func (v view) T(key string, args ...any) string {
+	if len(args) == 0 {
+		return key
+	}
+	return fmt.Sprintf(key, args...)
+}
+
 // render writes a page. It is executed into a buffer first, so a template
 // failure gives the error page rather than half a page.
 func (s *server) render(w http.ResponseWriter, r *http.Request, status int, page string, v view) {
