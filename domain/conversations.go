@@ -105,6 +105,30 @@ type ConvMessage struct {
 	// NotMailed says why a reply was stored but not mailed ("requester
 	// is disabled"); empty for a mailed reply and for a note.
 	NotMailed string `json:"not_mailed,omitempty"`
+
+	// FromCustomer marks a public message written by a customer (on the
+	// portal or by mail) rather than by the desk; it is never mailed.
+	FromCustomer bool `json:"from_customer,omitempty"`
+	// Via is where a customer's message came in: "portal" or "email".
+	Via string `json:"via,omitempty"`
+	// Quoted is the earlier text a mailed reply quoted, cut from Body and
+	// kept to be shown collapsed.
+	Quoted string `json:"quoted,omitempty"`
+	// MailMessageID is an inbound mail's own Message-ID.
+	MailMessageID string `json:"mail_message_id,omitempty"`
+	// Attachments lists what an inbound mail carried (the bytes are
+	// stored apart, by conversation, message and position).
+	Attachments []Attachment `json:"attachments,omitempty"`
+	// Flag says why a customer's message needs an agent's eye and got no
+	// answer ("sender is disabled", "auto-reply"); empty when none.
+	Flag string `json:"flag,omitempty"`
+}
+
+// Attachment is one file an inbound mail carried.
+type Attachment struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+	Size int64  `json:"size"`
 }
 
 // Mailed reports whether the message was queued for the requester.
