@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 )
 
 //go:embed templates/*.html
@@ -71,6 +72,12 @@ func (v view) T(key string, args ...any) string {
 		return key
 	}
 	return fmt.Sprintf(key, args...)
+}
+
+// Time is a moment as the visitor reads it, saying in which zone (UTC until
+// the visitor's own zone is applied).
+func (v view) Time(t time.Time) string {
+	return t.UTC().Format("2 Jan 2006 15:04 MST")
 }
 
 // render writes a page. It is executed into a buffer first, so a template
