@@ -70,6 +70,9 @@ type Conversation struct {
 	// Messages is how many messages the thread holds; the next gets
 	// Messages+1 as its sequence number.
 	Messages int `json:"messages"`
+	// CustomerLast: the last public message is the customer's, not yet
+	// answered by the desk (agents' Inbox marks it).
+	CustomerLast bool `json:"customer_last,omitempty"`
 
 	Version   uint64    `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
@@ -373,6 +376,9 @@ func (d *Desk) addMessage(tx Tx, c *commit, conv *Conversation, u User, actor Ac
 		return m, err
 	}
 	conv.Messages = m.Seq
+	if kind == KindReply {
+		conv.CustomerLast = false
+	}
 	return m, nil
 }
 

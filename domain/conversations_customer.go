@@ -35,6 +35,7 @@ func (d *Desk) addCustomerMessage(tx Tx, c *commit, before Conversation, from Us
 		return conv, m, err
 	}
 	conv.Messages = m.Seq
+	conv.CustomerLast = true
 	var changes []Change
 	if conv.Status != ConvOpen {
 		changes = append(changes, Change{Field: "status", Before: string(conv.Status), After: string(ConvOpen)})
