@@ -407,6 +407,9 @@ func (d *Desk) queueReply(tx Tx, conv *Conversation, u User, body string, now ti
 			conv.MailRefs = slices.Clone(conv.MailRefs[n-(maxThreadRefs-1):])
 		}
 	}
+	if err := routeMessage(tx, &m); err != nil {
+		return 0, err
+	}
 	if err := tx.PutMessage(&m); err != nil {
 		return 0, err
 	}

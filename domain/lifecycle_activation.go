@@ -39,8 +39,8 @@ func signInBlock(tx Tx, u User) (string, error) {
 
 // mailBlock says why a queued message of an event to userID must not be
 // sent ("" when it may): the recipient was deleted or disabled, its
-// organization chain holds an inactive organization, or it chose another
-// channel than email for the event.
+// organization chain holds an inactive organization, it chose no
+// notification for the event, or it chose SMS without an E.164 phone.
 func mailBlock(tx Tx, userID ID, event MailEvent) (string, error) {
 	// A self-signup's create-account mail goes to an address with no
 	// account yet: nothing can block it.
@@ -68,7 +68,9 @@ func mailBlock(tx Tx, userID ID, event MailEvent) (string, error) {
 	case ChannelNone:
 		return fmt.Sprintf("recipient chose no notifications for %s mail", event), nil
 	case ChannelSMS:
-		return fmt.Sprintf("recipient chose SMS for %s notifications; this desk sends no SMS", event), nil
+		if _, err := E164(u.Phone); err != nil {
+			return fmt.Sprintf("recipient chose SMS for %s notifications but has no E.164 mobile number", event), nil
+		}
 	}
 	return "", nil
 }

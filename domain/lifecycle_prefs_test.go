@@ -42,16 +42,20 @@ func TestPreferencesChannelsAndSMSNeedsE164(t *testing.T) {
 		t.Errorf("unknown event: %v", err)
 	}
 
-	// A reply to a customer who chose SMS is stored, not emailed, and says why.
+	// A reply to a customer who chose SMS is queued as an SMS to their
+	// phone; while the desk has no SMS settings no worker takes it.
 	_, first, err := d.NewConversation(ann, domain.ConvInput{RequesterID: u.ID, Subject: "Hi", Body: "Hello"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Mailed() || first.NotMailed != "recipient chose SMS for reply notifications; this desk sends no SMS" {
-		t.Errorf("reply to an SMS customer: mailed %v, not mailed because %q", first.Mailed(), first.NotMailed)
+	if !first.Mailed() || first.NotMailed != "" {
+		t.Errorf("reply to an SMS customer: queued %v, not queued because %q", first.Mailed(), first.NotMailed)
 	}
 	if m, ok, err := d.ClaimNext("w1", clock.Now(), 0); err != nil || ok {
-		t.Errorf("a reply by SMS is due as mail: %+v %v", m, err)
+		t.Errorf("an SMS is claimed on a desk without SMS settings: %+v %v", m, err)
+	}
+	if ms := lcMails(t, d, "+33612345678"); len(ms) != 1 || ms[0].Via() != domain.ChannelSMS || ms[0].State != domain.MailQueued {
+		t.Errorf("reply SMS: %+v", ms)
 	}
 	if ms := lcMails(t, d, u.Email); len(ms) != 0 {
 		t.Errorf("reply mail queued: %+v", ms)

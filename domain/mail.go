@@ -290,6 +290,13 @@ type OutboxMessage struct {
 	UpdatedAt time.Time `json:"updated_at"`
 	SentAt    time.Time `json:"sent_at,omitzero"`
 
+	// Channel is how the message goes: "" for email, or sms when its
+	// recipient chose SMS for its event (To is then the E.164 phone).
+	Channel Channel `json:"channel,omitempty"`
+	// Gateway is where a message composed for sending by SMS goes, from
+	// the settings in force; never stored.
+	Gateway *SMSGateway `json:"-"`
+
 	// InReplyTo and References thread a conversation's reply mail: the
 	// Message-ID it answers and the chain from the thread's root.
 	InReplyTo  string   `json:"in_reply_to,omitempty"`
@@ -344,6 +351,14 @@ func MaskLinks(s string) string {
 		}
 		return LinkHidden
 	})
+}
+
+// Via is the message's channel: email unless it goes by SMS.
+func (m OutboxMessage) Via() Channel {
+	if m.Channel == "" {
+		return ChannelEmail
+	}
+	return m.Channel
 }
 
 func (m OutboxMessage) String() string {

@@ -79,6 +79,9 @@ func (d *Desk) queueMailTo(tx Tx, r recipient, event MailEvent, subject, body st
 	if event == EventCreateAccount {
 		m.Signup = signup
 	}
+	if err := routeMessage(tx, &m); err != nil {
+		return err
+	}
 	return tx.PutMessage(&m)
 }
 
@@ -155,15 +158,20 @@ func (d *Desk) composeForSending(m OutboxMessage, s Settings, token string) Outb
 	ms := d.mailSettings(s)
 	m.From = ms.from
 	m.Signup, m.TokenHash = nil, nil
-	if !m.Compose {
-		return m
+	if m.Compose {
+		link := ""
+		if token != "" {
+			link = ms.link(token)
+		}
+		m.Subject, m.Text = fillDeferred(m.Subject, m.Text, ms.deskName, link)
+		m.Link = link
 	}
-	link := ""
-	if token != "" {
-		link = ms.link(token)
+	if m.Channel == ChannelSMS {
+		// An SMS carries the text alone, as plain lines, cut to its
+		// segments around the link, and goes from the desk's number.
+		m.From, m.Gateway = s.SMSFrom, &SMSGateway{URL: s.SMSURL, Account: s.SMSAccount}
+		m.Text = FitSMS(SMSText(m.Text), m.Link, SMSMaxSegments)
 	}
-	m.Subject, m.Text = fillDeferred(m.Subject, m.Text, ms.deskName, link)
-	m.Link = link
 	return m
 }
 
@@ -453,100 +461,124 @@ var ErrClaimLost = errors.New("the message is no longer claimed by this worker: 
 // force. The link exists only in the returned copy, for the transport;
 // the store keeps its hash. A message whose recipient was disabled or
 // deleted, whose organization (or a parent) is inactive, or who chose no
-// email for its event, is cancelled on the way, with the reason as its
-// last error. false means nothing is due.
+// notification for its event, is cancelled on the way, with the reason as
+// its last error. false means nothing is due. It claims messages of every
+// channel; a worker that sends only some uses ClaimNextOn.
 func (d *Desk) ClaimNext(holder string, now time.Time, lease time.Duration) (OutboxMessage, bool, error) {
+	return d.ClaimNextOn(holder, now, lease, nil)
+}
+
+// ClaimNextOn is ClaimNext for a worker that sends only on some channels
+// (nil: all). Each due message first goes to the channel its recipient
+// chose now (routeMessage); one on a channel the worker does not send
+// stays queued as it is, for a worker that does. SMS is sent only while
+// the desk's SMS settings are complete (Settings.SMSMissing).
+func (d *Desk) ClaimNextOn(holder string, now time.Time, lease time.Duration, channels []Channel) (OutboxMessage, bool, error) {
 	if holder == "" {
 		return OutboxMessage{}, false, errors.New("a worker needs a holder id to claim mail")
 	}
 	if lease <= 0 {
 		lease = DefaultLease
 	}
-	var out OutboxMessage
-	found := false
-	err := d.update(func(tx Tx, c *commit) error {
-		found = false
-		var due []ID
-		for id := range tx.DueMessages(now) {
-			due = append(due, id)
-			if len(due) == 16 {
-				break
-			}
-		}
-		for _, id := range due {
-			m, err := tx.Message(id)
-			if err != nil {
-				return err
-			}
-			if _, queued := m.QueueAt(); !queued {
-				continue
-			}
-			if err := revokeToken(tx, &m, now); err != nil {
-				return err
-			}
-			why, err := mailBlock(tx, m.UserID, m.Event)
-			if err != nil {
-				return err
-			}
-			c.event("mail", m.ID)
-			if why != "" {
-				m.State, m.LastError, m.UpdatedAt = MailCancelled, why, d.clock()
-				m.Holder, m.LeaseUntil = "", time.Time{}
-				m.dropLink(linkDroppedNote)
-				if err := tx.PutMessage(&m); err != nil {
-					return err
-				}
-				continue
-			}
+	for {
+		var out OutboxMessage
+		found, more := false, false
+		err := d.update(func(tx Tx, c *commit) error {
+			found, more = false, false
 			settings, err := tx.Settings()
 			if err != nil {
 				return err
 			}
-			if m.MessageID == "" {
-				if m.MessageID, err = d.newMessageID(tx, "helpdesk", m.ID); err != nil {
+			serves := func(ch Channel) bool {
+				if ch == ChannelSMS && len(settings.SMSMissing()) > 0 {
+					return false
+				}
+				return channels == nil || slices.Contains(channels, ch)
+			}
+			// Decide while reading the queue, write after: a blocked
+			// message is cancelled (at most 16 in one transaction), the
+			// first one this worker may send is claimed, and the rest
+			// are not touched.
+			type step struct {
+				m   OutboxMessage
+				why string
+			}
+			var steps []step
+			for id := range tx.DueMessages(now) {
+				m, err := tx.Message(id)
+				if err != nil {
 					return err
 				}
-			}
-			token := ""
-			if m.Compose && m.Event.NeedsLink() {
-				if token, err = mintToken(tx, &m, d.clock(), settings.ttl()); err != nil {
+				if _, queued := m.QueueAt(); !queued {
+					continue
+				}
+				why, err := mailBlock(tx, m.UserID, m.Event)
+				if err != nil {
 					return err
 				}
+				if why != "" {
+					if len(steps) == 16 {
+						more = true
+						break
+					}
+					steps = append(steps, step{m, why})
+					continue
+				}
+				if err := routeMessage(tx, &m); err != nil {
+					return err
+				}
+				if !serves(m.Via()) {
+					continue
+				}
+				steps = append(steps, step{m: m})
+				break
 			}
-			m.State, m.Holder, m.LeaseUntil, m.UpdatedAt = MailSending, holder, now.Add(lease).UTC(), now.UTC()
-			m.dropLink(linkDroppedNote)
-			if err := tx.PutMessage(&m); err != nil {
-				return err
+			for _, s := range steps {
+				m := s.m
+				if err := revokeToken(tx, &m, now); err != nil {
+					return err
+				}
+				c.event("mail", m.ID)
+				if s.why != "" {
+					m.State, m.LastError, m.UpdatedAt = MailCancelled, s.why, d.clock()
+					m.Holder, m.LeaseUntil = "", time.Time{}
+					m.dropLink(linkDroppedNote)
+					if err := tx.PutMessage(&m); err != nil {
+						return err
+					}
+					continue
+				}
+				if m.MessageID == "" {
+					if m.MessageID, err = d.newMessageID(tx, "helpdesk", m.ID); err != nil {
+						return err
+					}
+				}
+				token := ""
+				if m.Compose && m.Event.NeedsLink() {
+					if token, err = mintToken(tx, &m, d.clock(), settings.ttl()); err != nil {
+						return err
+					}
+				}
+				m.State, m.Holder, m.LeaseUntil, m.UpdatedAt = MailSending, holder, now.Add(lease).UTC(), now.UTC()
+				m.dropLink(linkDroppedNote)
+				if err := tx.PutMessage(&m); err != nil {
+					return err
+				}
+				out, found = d.composeForSending(m, settings, token), true
 			}
-			out, found = d.composeForSending(m, settings, token), true
 			return nil
-		}
-		return nil
-	})
-	if err != nil {
-		return OutboxMessage{}, false, err
-	}
-	if !found {
-		// Sixteen cancelled in one pass: look again for the rest.
-		if more, err := d.hasDue(now); err != nil || !more {
+		})
+		if err != nil {
 			return OutboxMessage{}, false, err
 		}
-		return d.ClaimNext(holder, now, lease)
-	}
-	return out, true, nil
-}
-
-// hasDue reports whether anything is due at now.
-func (d *Desk) hasDue(now time.Time) (bool, error) {
-	found := false
-	err := d.store.View(func(tx Tx) error {
-		for range tx.DueMessages(now) {
-			found = true
-			break
+		if found {
+			return out, true, nil
 		}
-		return nil
-	})
-	return found, err
+		if !more {
+			return OutboxMessage{}, false, nil
+		}
+		// Sixteen cancelled in one pass: look again for the rest.
+	}
 }
 
 // NextDueAt is when the earliest queued message falls due (or a claim runs

@@ -21,6 +21,13 @@ type Settings struct {
 	DeskName string `json:"desk_name,omitempty"`
 	// From is the sender of the desk's mail, "Support <support@example.com>".
 	From string `json:"from,omitempty"`
+	// SMSURL, SMSAccount and SMSFrom are the SMS gateway (Twilio's API
+	// shape): its base URL, the account messages are posted under, and the
+	// sender number. The token is not stored: it comes from the sending
+	// process's environment.
+	SMSURL     string `json:"sms_url,omitempty"`
+	SMSAccount string `json:"sms_account,omitempty"`
+	SMSFrom    string `json:"sms_from,omitempty"`
 	// SelfSignup lets customers create their own accounts on the portal.
 	SelfSignup bool `json:"self_signup,omitempty"`
 	// SignupParent is the organization that organizations created by
@@ -68,6 +75,7 @@ const (
 // SettingKeys lists every key in the order screens show them.
 func SettingKeys() []string {
 	keys := []string{SettingBaseURL, SettingDeskName, SettingFrom, SettingSelfSignup, SettingSignupParent}
+	keys = append(keys, smsSettingKeys...)
 	for _, e := range MailEvents {
 		keys = append(keys, SettingTemplatePrefix+string(e))
 	}
@@ -76,6 +84,9 @@ func SettingKeys() []string {
 
 // SettingHelp says in a few words what a key is for.
 func SettingHelp(key string) string {
+	if h := smsSettingHelp(key); h != "" {
+		return h
+	}
 	switch key {
 	case SettingBaseURL:
 		return "the portal's public URL; mailed links start with it"
@@ -99,6 +110,8 @@ func SettingHelp(key string) string {
 // level", or the event's own template.
 func SettingDefault(key string) string {
 	switch key {
+	case SettingSMSURL, SettingSMSAccount, SettingSMSFrom:
+		return "none: no SMS is sent"
 	case SettingBaseURL:
 		return defaultPortalURL
 	case SettingDeskName:
@@ -120,6 +133,8 @@ func SettingDefault(key string) string {
 // names resolves the signup parent's id to its name.
 func (s Settings) SettingValue(key string, names func(ID) string) string {
 	switch key {
+	case SettingSMSURL, SettingSMSAccount, SettingSMSFrom:
+		return s.smsValue(key)
 	case SettingBaseURL:
 		return s.BaseURL
 	case SettingDeskName:
@@ -175,6 +190,10 @@ func (d *Desk) SetSetting(actor Actor, key, value string) (Settings, error) {
 		s = before
 		names := orgNamer(tx)
 		switch key {
+		case SettingSMSURL, SettingSMSAccount, SettingSMSFrom:
+			if err := s.setSMS(key, value); err != nil {
+				return err
+			}
 		case SettingBaseURL:
 			if value != "" {
 				if err := ValidatePortalURL(value); err != nil {

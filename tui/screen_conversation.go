@@ -172,6 +172,13 @@ func (s *convScreen) wrap() {
 			}
 			continue
 		}
+		if m.FromCustomer {
+			s.lines = append(s.lines, " "+cut(s.customerHead(m, when), s.w-2))
+			for _, l := range body {
+				s.lines = append(s.lines, " "+st.tabActive.Render("┃ ")+st.value.Render(l))
+			}
+			continue
+		}
 		mail := st.okText.Render("mailed")
 		if !m.Mailed() {
 			mail = st.errText.Render("not mailed: " + sanitizeLine(m.NotMailed))
@@ -186,6 +193,25 @@ func (s *convScreen) wrap() {
 		s.scroll = len(s.lines)
 	}
 	s.clampScroll()
+}
+
+// customerHead is the head line of a customer's own message: marked as
+// the customer's, who wrote it (the requester by name, a colleague by
+// address), where it came in, and a flag that needs an agent's eye.
+func (s *convScreen) customerHead(m domain.ConvMessage, when string) string {
+	st := s.c.st
+	who := strings.TrimPrefix(m.Author, "customer:")
+	if strings.EqualFold(who, s.requester.Email) {
+		who = s.requester.DisplayName()
+	}
+	head := st.tabActive.Render("◆ customer · "+sanitizeLine(who)) + st.muted.Render(" · "+when)
+	if m.Via != "" {
+		head += st.muted.Render(" · via " + sanitizeLine(m.Via))
+	}
+	if m.Flag != "" {
+		head += st.warnText.Render(" · " + sanitizeLine(m.Flag))
+	}
+	return head
 }
 
 // headLines is what the title and the requester line take above the thread.

@@ -526,6 +526,9 @@ func (s *inboxScreen) View() string {
 	if s.next != 0 && s.query == "" {
 		pos += "+"
 	}
+	if s.customerLast() {
+		pos += " · " + customerMark + "the customer wrote last"
+	}
 	if s.query != "" {
 		pos += " matches among " + thousands(len(s.rows)) + " loaded"
 	} else if s.org != 0 {
@@ -533,6 +536,20 @@ func (s *inboxScreen) View() string {
 	}
 	b.WriteString("\n" + st.muted.Render(pos))
 	return b.String()
+}
+
+// customerMark starts the subject of a conversation the customer wrote
+// last in (domain.Conversation.CustomerLast).
+const customerMark = "◆ "
+
+// customerLast reports whether a row on show has the customer's mark.
+func (s *inboxScreen) customerLast() bool {
+	for _, i := range s.shown {
+		if s.rows[i].conv.CustomerLast {
+			return true
+		}
+	}
+	return false
 }
 
 // line is one conversation on one row; only visible rows are drawn.
@@ -551,6 +568,13 @@ func (s *inboxScreen) line(i int, sel bool, sw, ww, ow, aw int) string {
 	if r.conv.Status == domain.ConvClosed || r.conv.Status == domain.ConvResolved {
 		style = st.disabledI
 	}
+	// A conversation whose last word is the customer's starts with the
+	// mark the footer explains.
+	mark := ""
+	if r.conv.CustomerLast {
+		mark = customerMark
+		sw -= width(mark)
+	}
 	subject := style.Render(fit(r.subject, sw))
 	if pos := s.matches[i]; len(pos) > 0 && !sel {
 		var inSubject []int
@@ -567,9 +591,12 @@ func (s *inboxScreen) line(i int, sel bool, sw, ww, ow, aw int) string {
 	tail := "  " + fit(who, ww) + "  " + fit(s.c.orgs.name(r.conv.OrgID), ow) + "  " + fit(s.agents.name(r.conv.AssigneeID), aw) + "  " + updated
 	head := marker + fit(string(r.conv.Status), 8) + "  "
 	if sel {
-		return st.rowSelI.Render(head + fit(r.subject, sw) + tail)
+		return st.rowSelI.Render(head + mark + fit(r.subject, sw) + tail)
 	}
-	return style.Render(head) + subject + style.Render(tail)
+	if mark != "" {
+		mark = st.tabActive.Render(mark)
+	}
+	return style.Render(head) + mark + subject + style.Render(tail)
 }
 
 func (s *inboxScreen) ShortHelp() []key.Binding {
