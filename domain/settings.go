@@ -75,11 +75,10 @@ const (
 // SettingKeys lists every key in the order screens show them.
 func SettingKeys() []string {
 	keys := []string{SettingBaseURL, SettingDeskName, SettingFrom, SettingSelfSignup, SettingSignupParent}
-	keys = append(keys, smsSettingKeys...)
 	for _, e := range MailEvents {
 		keys = append(keys, SettingTemplatePrefix+string(e))
 	}
-	return keys
+	return append(keys, smsSettingKeys...)
 }
 
 // SettingHelp says in a few words what a key is for.
