@@ -70,6 +70,13 @@ type Conversation struct {
 	// Messages is how many messages the thread holds; the next gets
 	// Messages+1 as its sequence number.
 	Messages int `json:"messages"`
+	// ActivityAt is when the newest public message (a reply, the desk's or
+	// the customer's) was written: what a customer's portal sorts by.
+	// Notes and status changes leave it (see ActivityTime).
+	ActivityAt time.Time `json:"activity_at,omitzero"`
+	// Collaborators are the users with the collaborator role added to
+	// the conversation: they see it, and its notes, on the portal.
+	Collaborators []ID `json:"collaborators,omitempty"`
 	// CustomerLast: the last public message is the customer's, not yet
 	// answered by the desk (agents' Inbox marks it).
 	CustomerLast bool `json:"customer_last,omitempty"`
@@ -359,6 +366,7 @@ func (d *Desk) ReplyMailBlock(userID ID) (string, error) {
 func (d *Desk) addMessage(tx Tx, c *commit, conv *Conversation, u User, actor Actor, kind MessageKind, body string, now time.Time) (ConvMessage, error) {
 	m := ConvMessage{ConvID: conv.ID, Seq: conv.Messages + 1, Kind: kind, Author: actor.String(), Body: body, CreatedAt: now}
 	if kind == KindReply {
+		conv.ActivityAt = now
 		why, err := whyNoMail(tx, u)
 		if err != nil {
 			return m, err

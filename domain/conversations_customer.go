@@ -36,6 +36,7 @@ func (d *Desk) addCustomerMessage(tx Tx, c *commit, before Conversation, from Us
 	}
 	conv.Messages = m.Seq
 	conv.CustomerLast = true
+	conv.ActivityAt = now
 	var changes []Change
 	if conv.Status != ConvOpen {
 		changes = append(changes, Change{Field: "status", Before: string(conv.Status), After: string(ConvOpen)})

@@ -97,6 +97,13 @@ type Tx interface {
 	// ConvIDsByRequester yields the ids of a user's conversations, newest
 	// first, below before (0: all), from the requester index.
 	ConvIDsByRequester(user ID, before ID) iter.Seq[ID]
+	// The portal's indexes, in activity order (Conversation.ActivityPos):
+	// each yields positions newest first, strictly older than from (zero:
+	// from the newest). PutConversation keeps them in step with the
+	// record's requester, organization, collaborators and activity.
+	ConvsByRequesterActivity(user ID, from ConvPos) iter.Seq[ConvPos]
+	ConvsByOrg(org ID, from ConvPos) iter.Seq[ConvPos]
+	ConvsByCollaborator(user ID, from ConvPos) iter.Seq[ConvPos]
 
 	// DeleteUser removes a user record and every index entry of it (email,
 	// organization membership, state count). Its audit entries stay.

@@ -78,6 +78,9 @@ func (t *tx) PutConversation(c *domain.Conversation) error {
 	if err := byReq.Put(pairKey(c.RequesterID, c.ID), nil); err != nil {
 		return err
 	}
+	if err := t.putPortalIndexes(old, c); err != nil {
+		return err
+	}
 	return byStatus.Put(statusKey(c.Status, c.ID), nil)
 }
 

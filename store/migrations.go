@@ -81,6 +81,7 @@ var migrations = []migration{
 	}},
 	{8, "drop the links stored in outbox messages: revoke their tokens, mint new ones at send", scrubLinks},
 	{9, "store every email composed (NFC), the form it is compared in", composeEmails},
+	{10, "add the portal's conversation indexes: conv_activity, conv_by_org, conv_by_collaborator; fill them", migratePortal},
 }
 
 // SchemaVersion is the version this build writes.

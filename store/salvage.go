@@ -418,6 +418,10 @@ func (w *salvageWriter) write(ctx context.Context, t *tx, settings []byte) error
 			w.note("conversation %d: %d of its %d messages are kept", c.ID, n, c.Messages)
 			c.Messages = n
 		}
+		if kept := slices.DeleteFunc(slices.Clone(c.Collaborators), func(u domain.ID) bool { return !users[u] }); len(kept) != len(c.Collaborators) {
+			w.note("conversation %d: %d of its %d collaborators are kept", c.ID, len(kept), len(c.Collaborators))
+			c.Collaborators = kept
+		}
 		return t.PutConversation(c) == nil, nil
 	})
 	if err != nil {
