@@ -10,8 +10,8 @@ import (
 	"helpdesk/domain"
 )
 
-// homeData is who the customer is and what it may do.
-type homeData struct {
+// accountData is who the customer is and what it may do.
+type accountData struct {
 	Name, Email, State string
 	Organization       string
 	Agreement          string
@@ -26,9 +26,11 @@ var permissionWords = map[string]string{
 	"billing":              "see invoices and agreements",
 }
 
-func (s *server) home(w http.ResponseWriter, r *http.Request, v visitor) {
+// account is GET /account: who the customer is, its organization,
+// agreement and what it may do.
+func (s *server) account(w http.ResponseWriter, r *http.Request, v visitor) {
 	u := v.user
-	d := homeData{Name: u.DisplayName(), Email: u.Email, State: string(u.State), Agreement: "No agreement applies to your account."}
+	d := accountData{Name: u.DisplayName(), Email: u.Email, State: string(u.State), Agreement: "No agreement applies to your account."}
 	if u.OrgID != 0 {
 		d.Organization = s.desk.OrgName(u.OrgID)
 	}
@@ -58,7 +60,7 @@ func (s *server) home(w http.ResponseWriter, r *http.Request, v visitor) {
 			d.Permissions = append(d.Permissions, name)
 		}
 	}
-	s.render(w, r, http.StatusOK, "home", view{Title: "Your account", Data: d})
+	s.render(w, r, http.StatusOK, "account", view{Title: "Your account", Data: d})
 }
 
 // agreementData is the agreement to accept.

@@ -35,7 +35,8 @@ func TestSetPasswordLinkWorksOnce(t *testing.T) {
 		!strings.Contains(ck, "SameSite=Lax") || !strings.Contains(ck, "Path=/") || strings.Contains(ck, "Secure") {
 		t.Fatalf("cookie %q", ck)
 	}
-	p = c.get("/")
+	wantPage(t, c.get("/"), http.StatusOK, "Ann Lee", "ann@example.com", `href="/account"`, `href="/profile"`, `action="/signout"`)
+	p = c.get("/account")
 	wantPage(t, p, http.StatusOK, "Ann Lee", "ann@example.com", "active", "view and manage your own account", `href="/profile"`, `action="/signout"`)
 	got, err := e.desk.User(u.ID)
 	if err != nil || got.State != domain.StateActive {
@@ -126,7 +127,7 @@ func TestSignupNewAccount(t *testing.T) {
 	tok := e.signupToken("cat@newco.example")
 	wantPage(t, c.get("/set-password?token="+tok), http.StatusOK, "cat@newco.example", "Finish creating your account")
 	wantRedirect(t, c.post("/set-password", url.Values{"token": {tok}, "password": {goodPassword}}), "/")
-	wantPage(t, c.get("/"), http.StatusOK, "Cat Ng", "cat@newco.example", "Newco", "active")
+	wantPage(t, c.get("/account"), http.StatusOK, "Cat Ng", "cat@newco.example", "Newco", "active")
 
 	u, err := e.desk.UserByEmail("cat@newco.example")
 	if err != nil {
@@ -345,7 +346,7 @@ func TestAgreementGate(t *testing.T) {
 
 	wantPage(t, c.post("/agreement", url.Values{}), http.StatusOK, "Tick the box to accept, or sign out.")
 	wantRedirect(t, c.post("/agreement", url.Values{"accept": {"yes"}}), "/")
-	wantPage(t, c.get("/"), http.StatusOK, "Standard Rates: accepted on", "(version 1)")
+	wantPage(t, c.get("/account"), http.StatusOK, "Standard Rates: accepted on", "(version 1)")
 	wantRedirect(t, c.get("/agreement"), "/")
 
 	entries, err := e.desk.Audit(domain.AuditFilter{SubjectKind: domain.SubjectUser, SubjectID: u.ID}, 0, 0)

@@ -45,7 +45,7 @@ func parsePages() (map[string]*template.Template, error) {
 		}
 		pages[strings.TrimSuffix(base, ".html")] = t
 	}
-	for _, need := range []string{"error", "signin", "setpassword", "reset", "signup", "home", "agreement", "profile"} {
+	for _, need := range []string{"error", "signin", "setpassword", "reset", "signup", "home", "agreement", "profile", "account", "conversation", "newconv"} {
 		if pages[need] == nil {
 			return nil, fmt.Errorf("web: the %s page is missing", need)
 		}

@@ -60,6 +60,12 @@ func (s *server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 
 	mux.HandleFunc("GET /{$}", s.signedIn(s.home))
+	mux.HandleFunc("GET /account", s.signedIn(s.account))
+	mux.HandleFunc("GET /c/{id}", s.signedIn(s.conversation))
+	mux.HandleFunc("POST /c/{id}/reply", s.signedIn(s.reply))
+	mux.HandleFunc("POST /c/{id}/note", s.signedIn(s.note))
+	mux.HandleFunc("GET /new", s.signedIn(s.newConvForm))
+	mux.HandleFunc("POST /new", s.signedIn(s.newConv))
 
 	mux.HandleFunc("GET /signin", s.signinForm)
 	mux.HandleFunc("POST /signin", s.signin)
