@@ -3,7 +3,11 @@
 # driven from Go (chromedp) by e2e/portal_browser_test.go, against
 # `helpdesk serve --http` delivering its mail to maildev. An agent's new
 # user follows the mailed link, sets a password and lands signed in; a
-# customer signs up with a new organization. Exits non-zero with what failed.
+# customer signs up with a new organization; then, with the console running
+# in tmux beside the portal (`helpdesk --http`) and showing a conversation
+# an agent opened with `helpdesk conv new`, the customer replies on the
+# portal and the console shows the reply, marked as the customer's.
+# Exits non-zero with what failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +27,13 @@ if [ -z "$chromium" ]; then
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
   chromium=$(command -v chromium) || fail "chromium did not install"
+fi
+
+if ! command -v tmux >/dev/null 2>&1; then
+  say "installing tmux"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tmux
+  command -v tmux >/dev/null 2>&1 || fail "tmux did not install"
 fi
 
 # shellcheck source=maildev-lib.sh

@@ -3,7 +3,8 @@
 // Package e2e drives the real helpdesk binary, a real browser (Debian's
 // chromium, through chromedp) and a real mail catcher (maildev) through the
 // customer's first steps: a mailed link to set a password, and
-// self-signup. CI runs it (.ci/portal-e2e.sh) with
+// self-signup; then a reply on the portal that the agent's console, driven
+// in tmux, shows live. CI runs it (.ci/portal-e2e.sh) with
 //
 //	HELPDESK_E2E_CHROMIUM  the browser to drive (e.g. /usr/bin/chromium)
 //	HELPDESK_E2E_SMTP_PORT maildev's SMTP port on 127.0.0.1 (user desk)
@@ -326,6 +327,173 @@ func TestPortalInBrowser(t *testing.T) {
 	if kim.State != "active" || kim.Organization != "NewCo" || org.Parent != "Self-Created Customer Accounts" || org.Members != 1 {
 		t.Errorf("after self-signup: kim %+v, NewCo %+v; want kim active in NewCo, NewCo under Self-Created Customer Accounts with 1 member", kim, org)
 	}
+
+	// 5. The customer answers on the portal and the agent's console shows it.
+	// An agent opens a conversation with Ann from the command line; the
+	// console runs in tmux with the portal in the same process (--http),
+	// showing that conversation, while Ann replies in the browser.
+	first := filepath.Join(work, "first.txt")
+	if err := os.WriteFile(first, []byte("Please step away from the printer; facilities are on their way.\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := d.run("conv", "new", "--requester", "ann.lee@example.test", "--subject", "Printer on fire", "--body-file", first)
+	m := regexp.MustCompile(`Created conversation (\d+)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("conv new said:\n%s", out)
+	}
+	convID := m[1]
+	d.run("conv", "reply", convID, "--internal", "--body-file", writeFile(t, work, "note.txt", "INTERNAL-E2E: the customer unplugged it herself.\n"))
+
+	con := d.console(t, work)
+	con.waitFor("1 of ")
+	con.keys("i")
+	con.waitFor("Printer on fire")
+	con.keys("Enter")
+	con.waitFor("Please step away from the printer")
+
+	const reply = "Thank you, it is out now. The paper tray is melted."
+	err = chromedp.Do(ctx,
+		// Kim's session from the signup is still in the browser (cookies
+		// do not look at the port): end it first.
+		chromedp.Navigate(con.portal+"/"),
+		signOut(),
+		chromedp.Navigate(con.portal+"/signin"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), "ann.lee@example.test"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), "correct horse battery staple"),
+		chromedp.Submit(chromedp.CSS(`input[name="password"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/c/`+convID+`"]`)),
+		text(), shot("portal-conversations.png"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body, "Printer on fire") || strings.Contains(body, "INTERNAL-E2E") {
+		t.Errorf("the customer's home does not list the conversation, or shows the internal note:\n%s", body)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`a[href="/c/`+convID+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`textarea[name="body"]`)),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name="body"]`), reply),
+		chromedp.Submit(chromedp.CSS(`textarea[name="body"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.notice`)),
+		text(), shot("portal-thread.png"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body, reply) || !strings.Contains(body, "Please step away") || strings.Contains(body, "INTERNAL-E2E") {
+		t.Errorf("the thread after the reply lacks the messages or shows the internal note:\n%s", body)
+	}
+	// The console, never touched since, shows the reply marked as the customer's.
+	con.waitFor(reply)
+	con.waitFor("◆ customer · Ann Lee")
+	con.waitFor("via portal")
+	con.quit()
+
+	var shown struct {
+		Status   string `json:"status"`
+		Messages []struct {
+			Author string `json:"author"`
+			Body   string `json:"body"`
+		} `json:"messages"`
+	}
+	d.json(&shown, "conv", "show", convID, "--json")
+	last := shown.Messages[len(shown.Messages)-1]
+	if shown.Status != "open" || last.Author != "customer:ann.lee@example.test" || last.Body != reply {
+		t.Errorf("conv show after the portal reply: %+v", shown)
+	}
+}
+
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// console is `helpdesk --http ADDR` (the console and the portal in one
+// process) in a tmux server of its own, 120x40.
+type console struct {
+	t      *testing.T
+	socket string
+	portal string
+	status string
+}
+
+func (d desk) console(t *testing.T, work string) *console {
+	t.Helper()
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	c := &console{t: t, socket: fmt.Sprintf("helpdesk-e2e-%d", os.Getpid()), portal: "http://" + addr,
+		status: filepath.Join(work, "console.status")}
+	// The exit status goes to a file; the pane stays a while after, so the
+	// screen can be read if it failed.
+	line := fmt.Sprintf("NO_COLOR=1 %q --db %q --http %q; echo $? > %q; sleep 60", d.bin, d.db, addr, c.status)
+	c.tmux("-u", "new-session", "-d", "-s", "desk", "-x", "120", "-y", "40", line)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", c.socket, "kill-server").Run() })
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(c.portal + "/signin")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return c
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the portal of helpdesk --http did not answer within 30 s; screen:\n%s", c.screen())
+		}
+		time.Sleep(100 * time.Millisecond) // polling a port: nothing to wait on
+	}
+}
+
+func (c *console) tmux(args ...string) string {
+	c.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", c.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		c.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func (c *console) screen() string {
+	out, _ := exec.Command("tmux", "-L", c.socket, "capture-pane", "-p", "-t", "desk").CombinedOutput()
+	return string(out)
+}
+
+func (c *console) keys(ks ...string) { c.tmux(append([]string{"send-keys", "-t", "desk"}, ks...)...) }
+
+// waitFor polls the screen until it shows the words, for at most 20 s.
+func (c *console) waitFor(words string) {
+	c.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(c.screen(), words) {
+		if time.Now().After(deadline) {
+			c.t.Fatalf("the console never showed %q; screen:\n%s", words, c.screen())
+		}
+		time.Sleep(100 * time.Millisecond) // polling tmux: nothing to wait on
+	}
+}
+
+// quit leaves the console with q and waits for a clean exit.
+func (c *console) quit() {
+	c.t.Helper()
+	c.keys("q")
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if b, err := os.ReadFile(c.status); err == nil && len(b) > 0 {
+			if s := strings.TrimSpace(string(b)); s != "0" {
+				c.t.Fatalf("the console exited with status %s; screen:\n%s", s, c.screen())
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("the console did not exit after q; screen:\n%s", c.screen())
+		}
+		time.Sleep(100 * time.Millisecond) // polling a file: nothing to wait on
+	}
 }
 
 // setConfirm fills the optional password_confirm field when the page has
@@ -337,5 +505,20 @@ func setConfirm(pw string) chromedp.Action[chromedp.Void] {
 			return chromedp.Void{}, err
 		}
 		return chromedp.SendKeys(chromedp.CSS(`input[name="password_confirm"]`), pw)(ctx, t)
+	}
+}
+
+// signOut submits the sign-out form when the page has one, and waits for
+// the sign-in page.
+func signOut() chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		n, err := chromedp.Evaluate[int](`document.querySelectorAll('form[action="/signout"]').length`)(ctx, t)
+		if err != nil || n == 0 {
+			return chromedp.Void{}, err
+		}
+		if _, err := chromedp.Submit(chromedp.CSS(`form[action="/signout"]`))(ctx, t); err != nil {
+			return chromedp.Void{}, err
+		}
+		return chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`))(ctx, t)
 	}
 }
