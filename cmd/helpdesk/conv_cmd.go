@@ -16,7 +16,7 @@ import (
 func (a *app) convCommand() *cobra.Command {
 	return group(&cobra.Command{Use: "conv", Short: "Conversations with customers: start, list, show, reply, set status, assign"},
 		a.convNewCommand(), a.convListCommand(), a.convShowCommand(), a.convReplyCommand(),
-		a.convStatusCommand(), a.convAssignCommand())
+		a.convStatusCommand(), a.convAssignCommand(), a.convCollaboratorCommand())
 }
 
 // convJSON is the --json shape of a conversation: a contract with scripts.
@@ -36,6 +36,9 @@ type convJSON struct {
 	CreatedAt    string            `json:"created_at"`
 	UpdatedAt    string            `json:"updated_at"`
 	Messages     []convMessageJSON `json:"messages,omitempty"`
+	// Collaborators are the emails of the conversation's collaborators,
+	// in conv show only, and only when there are any.
+	Collaborators []string `json:"collaborators,omitempty"`
 }
 
 // convMessageJSON is one message in conv show --json: id is its number in
@@ -288,6 +291,13 @@ func (a *app) convShowCommand() *cobra.Command {
 					return err
 				}
 				j := newConvNames(s.desk).toJSON(c)
+				collabs, err := s.desk.Collaborators(id)
+				if err != nil {
+					return err
+				}
+				for _, u := range collabs {
+					j.Collaborators = append(j.Collaborators, u.Email)
+				}
 				j.Messages = []convMessageJSON{}
 				for _, m := range msgs {
 					j.Messages = append(j.Messages, convMessageJSON{
@@ -308,7 +318,7 @@ func (a *app) convShowCommand() *cobra.Command {
 				for _, row := range [][2]string{
 					{"id", fmt.Sprint(c.ID)}, {"subject", oneLine(c.Subject, 0)}, {"requester", j.Requester},
 					{"organization", j.Organization}, {"status", j.Status}, {"assignee", assignee},
-					{"tags", strings.Join(j.Tags, ", ")}, {"created", j.CreatedAt},
+					{"tags", strings.Join(j.Tags, ", ")}, {"collaborators", strings.Join(j.Collaborators, ", ")}, {"created", j.CreatedAt},
 					{"updated", j.UpdatedAt + " by " + oneLine(c.UpdatedBy, 0)}, {"version", fmt.Sprint(c.Version)},
 				} {
 					cellf(tw, "%s:\t%s\n", row[0], row[1])
@@ -433,6 +443,52 @@ func (a *app) convAssignCommand() *cobra.Command {
 					return nil
 				}
 				printf(cmd, "Conversation %d is assigned to %s.\n", id, newConvNames(s.desk).agent(c.AssigneeID))
+				return nil
+			})
+		},
+	}
+}
+
+func (a *app) convCollaboratorCommand() *cobra.Command {
+	return group(&cobra.Command{Use: "collaborator", Short: "Add or remove a collaborator: a user with the collaborator role who sees the conversation and its notes on the portal"},
+		a.convCollaboratorSetCommand(true), a.convCollaboratorSetCommand(false))
+}
+
+func (a *app) convCollaboratorSetCommand(add bool) *cobra.Command {
+	use, short := "add ID EMAIL", "Add a collaborator to a conversation (the user must have the collaborator role)"
+	if !add {
+		use, short = "remove ID EMAIL", "Remove a collaborator from a conversation"
+	}
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  exactArgs("ID", "EMAIL"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseConvID(args[0])
+			if err != nil {
+				return err
+			}
+			return a.withDesk(func(s *session) error {
+				before, _, err := s.desk.Conversation(id)
+				if err != nil {
+					return err
+				}
+				if add {
+					c, err := s.desk.AddCollaborator(a.actor(), id, args[1])
+					if err != nil {
+						return fmt.Errorf("cannot add a collaborator to conversation %d: %w", id, err)
+					}
+					if c.Version == before.Version {
+						printf(cmd, "%s is already a collaborator of conversation %d.\n", strings.TrimSpace(args[1]), id)
+						return nil
+					}
+					printf(cmd, "Added %s to conversation %d as a collaborator.\n", strings.TrimSpace(args[1]), id)
+					return nil
+				}
+				if _, err := s.desk.RemoveCollaborator(a.actor(), id, args[1]); err != nil {
+					return fmt.Errorf("cannot remove a collaborator from conversation %d: %w", id, err)
+				}
+				printf(cmd, "Removed %s from conversation %d.\n", strings.TrimSpace(args[1]), id)
 				return nil
 			})
 		},

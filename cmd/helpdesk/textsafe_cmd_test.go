@@ -237,6 +237,9 @@ func TestNoCommandPrintsTerminalControls(t *testing.T) {
 		"helpdesk whoami":              {{}},
 		"helpdesk demo":                {{"--users", hostile}},
 		"helpdesk salvage":             {{evilFile, filepath.Join(dir, "salvaged.db")}, {c.db, evilFile}},
+
+		"helpdesk conv collaborator add":    {{"1", "ann@acme.com"}, {"1", ev}, {"1", hostile}},
+		"helpdesk conv collaborator remove": {{"1", "ann@acme.com"}, {"1", ev}},
 	}
 	// Commands whose output holds no stored or given text beyond what the
 	// cases above cover, or that do not end on their own.
