@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/textproto"
+	"time"
 
 	mail "github.com/wneessen/go-mail"
 )
@@ -13,10 +14,15 @@ import (
 // good.
 type DeliveryError struct {
 	// Code is the SMTP reply code when the server gave one (421, 550, ...),
-	// else 0 (the connection failed or broke).
+	// or the HTTP status of an SMS gateway's answer, else 0 (the
+	// connection failed or broke).
 	Code      int
 	Permanent bool
-	Err       error
+	// RetryAfter, when set on a temporary failure, is how long the
+	// receiving side asked us to wait (an HTTP Retry-After): the next
+	// attempt goes after it instead of after the backoff's delay.
+	RetryAfter time.Duration
+	Err        error
 }
 
 func (e *DeliveryError) Error() string { return e.Err.Error() }

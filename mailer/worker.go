@@ -15,13 +15,14 @@ import (
 )
 
 // Outbox is the part of the desk the worker drives; *domain.Desk is one.
-// ClaimNext claims the earliest due message for a holder with a lease
-// (cancelling, on the way, those to disabled users), and hands it over
-// composed, its link minted for this attempt; RecordSent and RecordFailure
+// ClaimNextOn claims the earliest due message on one of the worker's
+// channels for a holder with a lease (cancelling, on the way, those to
+// disabled users), and hands it over composed, its link minted for this
+// attempt; RecordSent and RecordFailure
 // write the outcome only while the holder still holds the claim; Release
 // gives a claim back unsent.
 type Outbox interface {
-	ClaimNext(holder string, now time.Time, lease time.Duration) (domain.OutboxMessage, bool, error)
+	ClaimNextOn(holder string, now time.Time, lease time.Duration, channels []domain.Channel) (domain.OutboxMessage, bool, error)
 	RecordSent(holder string, id domain.ID, at time.Time) error
 	RecordFailure(holder string, id domain.ID, cause error, retryAt time.Time) error
 	Release(holder string, id domain.ID) error
@@ -49,7 +50,9 @@ func (r Result) Sent() bool { return r.Err == nil }
 
 // Worker delivers the outbox: it claims due messages one at a time, sends
 // each through the transport and records the outcome, retrying temporary
-// failures with backoff. Several workers (in one process or many) may
+// failures with backoff. It claims only messages on the channels its
+// transport sends (Channels; email for a transport that does not say), so
+// an SMS waits for a worker with an SMS transport. Several workers (in one process or many) may
 // drive one desk: each message is claimed by one of them, with a lease; a
 // claim whose worker died is taken over when its lease runs out. A Worker
 // is not safe for concurrent use: run one per goroutine.
@@ -204,8 +207,9 @@ func (w *Worker) DeliverDue(ctx context.Context) (int, error) {
 		return 0, domain.ErrNoTransport
 	}
 	n := 0
+	channels := TransportChannels(w.Transport)
 	for ctx.Err() == nil {
-		m, ok, err := w.Outbox.ClaimNext(w.holderID(), w.now(), w.Lease)
+		m, ok, err := w.Outbox.ClaimNextOn(w.holderID(), w.now(), w.Lease, channels)
 		if err != nil {
 			return n, fmt.Errorf("claim the next message: %w", err)
 		}
@@ -239,6 +243,11 @@ func (w *Worker) deliver(ctx context.Context, m domain.OutboxMessage) error {
 		permanent := IsPermanent(err)
 		b := w.Backoff.withDefaults()
 		res.RetryAt = b.RetryAt(now, failed, permanent)
+		var de *DeliveryError
+		if !res.RetryAt.IsZero() && errors.As(err, &de) && de.RetryAfter > 0 {
+			// The other side said when: a gateway's Retry-After.
+			res.RetryAt = now.Add(de.RetryAfter)
+		}
 		cause := err
 		if res.RetryAt.IsZero() && !permanent {
 			cause = fmt.Errorf("gave up after %d attempts: %w", failed, err)

@@ -388,6 +388,15 @@ func (o fileOutbox) ClaimNext(holder string, now time.Time, lease time.Duration)
 	return m, ok, err
 }
 
+func (o fileOutbox) ClaimNextOn(holder string, now time.Time, lease time.Duration, channels []domain.Channel) (m domain.OutboxMessage, ok bool, err error) {
+	err = o.with(func(d *domain.Desk) error {
+		var err error
+		m, ok, err = d.ClaimNextOn(holder, now, lease, channels)
+		return err
+	})
+	return m, ok, err
+}
+
 func (o fileOutbox) RecordSent(holder string, id domain.ID, at time.Time) error {
 	return o.with(func(d *domain.Desk) error { return d.RecordSent(holder, id, at) })
 }
