@@ -287,9 +287,16 @@ func TestGoldenConv(t *testing.T) {
 	cases := []struct {
 		name    string
 		disable bool
-		steps   []step
+		// customer: Kofi answers on the portal before the console starts.
+		customer bool
+		steps    []step
 	}{
 		{name: "inbox", steps: []step{{keys: []string{"i"}, wait: []string{"Printer on fire", "1 of 2"}}}},
+		{name: "inbox_customer", customer: true, steps: []step{{keys: []string{"i"}, wait: []string{"◆ Printer on fire", "the customer wrote last"}}}},
+		{name: "conversation_customer", customer: true, steps: []step{
+			{keys: []string{"i"}, wait: []string{"◆ Printer on fire"}},
+			{keys: []string{"enter"}, wait: []string{"via portal", "It is still smoking"}},
+		}},
 		{name: "conversation", steps: []step{
 			{keys: []string{"i"}, wait: []string{"Printer on fire", "1 of 2"}},
 			{keys: []string{"enter"}, wait: []string{"Please step away", "INTERNAL NOTE"}},
@@ -306,6 +313,12 @@ func TestGoldenConv(t *testing.T) {
 				f := newConvFixture(t)
 				if tc.disable {
 					f.disableKofi(t)
+				}
+				if tc.customer {
+					kofi := activeCustomer(t, f.desk, "kofi.nguyen@acme.com")
+					if _, err := f.desk.PortalReply(kofi.ID, f.printer.ID, "It is still smoking.\nShould I open a window?"); err != nil {
+						t.Fatal(err)
+					}
 				}
 				tm := teatest.NewTestModel(t, f.model(), teatest.WithInitialTermSize(size[0], size[1]))
 				view := playSteps(t, tm, tc.steps, size)
