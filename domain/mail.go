@@ -58,6 +58,9 @@ type Template struct {
 	Event   MailEvent `json:"event"`
 	Subject string    `json:"subject"`
 	Body    string    `json:"body"`
+	// Language is set on a translation of the template named Name (a
+	// BCP 47 tag, as ParseLanguage gives it); "" on the base template.
+	Language string `json:"language,omitempty"`
 	// Shipped is true for a default that no agent has edited yet.
 	Shipped   bool      `json:"-"`
 	Version   uint64    `json:"version"`

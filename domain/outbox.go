@@ -23,7 +23,7 @@ func (d *Desk) queueAccountMail(tx Tx, u User, org string, choice MailChoice, su
 		return err
 	}
 	if subject == "" || body == "" {
-		t, err := templateByName(tx, settings.template(event))
+		t, err := templateIn(tx, settings, event, u.Language)
 		if err != nil {
 			return err
 		}
@@ -206,10 +206,10 @@ func fillDeferred(subject, text, deskName, link string) (string, string) {
 // templateByName returns the stored template, or the shipped default.
 func templateByName(tx Tx, name string) (Template, error) {
 	t, err := tx.Template(name)
-	if err == nil {
+	if err == nil && t.Language == "" {
 		return t, nil
 	}
-	if !IsNotFound(err) {
+	if err != nil && !IsNotFound(err) {
 		return t, err
 	}
 	for _, s := range shippedTemplates {
@@ -238,7 +238,7 @@ func (d *Desk) Templates() ([]Template, error) {
 			if err != nil {
 				return err
 			}
-			if !slices.ContainsFunc(out, func(o Template) bool { return o.Name == t.Name }) {
+			if t.Language == "" && !slices.ContainsFunc(out, func(o Template) bool { return o.Name == t.Name }) {
 				out = append(out, t)
 			}
 		}
@@ -273,6 +273,10 @@ type TemplateEdit struct {
 	// Version is the version the editor read (0 for a shipped default);
 	// nil skips the check, for a one-shot command.
 	Version *uint64
+	// Language, when set, edits (or adds) the template's translation into
+	// that language instead of the template: the base template must exist
+	// and gives the event.
+	Language string
 }
 
 var templateName = func(s string) bool {
@@ -296,6 +300,9 @@ func (d *Desk) SetTemplate(actor Actor, name string, e TemplateEdit) (Template, 
 	name = strings.ToLower(strings.TrimSpace(name))
 	if !templateName(name) {
 		return Template{}, invalid("name", "%q is not a template name; use lower-case letters, digits, - and _", name)
+	}
+	if strings.TrimSpace(e.Language) != "" {
+		return d.setTranslation(actor, name, e)
 	}
 	var t Template
 	err := d.update(func(tx Tx, c *commit) error {

@@ -90,7 +90,7 @@ func (d *Desk) queueEventMail(tx Tx, u User, event MailEvent) error {
 	if err != nil {
 		return err
 	}
-	t, err := templateByName(tx, settings.template(event))
+	t, err := templateIn(tx, settings, event, u.Language)
 	if err != nil {
 		return err
 	}
@@ -214,7 +214,7 @@ func (d *Desk) Signup(in SignupRequest) error {
 		if !IsNotFound(err) {
 			return err
 		}
-		t, err := templateByName(tx, settings.template(EventCreateAccount))
+		t, err := templateIn(tx, settings, EventCreateAccount, req.Language)
 		if err != nil {
 			return err
 		}

@@ -37,6 +37,11 @@ type Settings struct {
 	DefaultTemplates map[MailEvent]string `json:"default_templates,omitempty"`
 	// TokenTTL is how long a link works; zero means DefaultTokenTTL.
 	TokenTTL time.Duration `json:"token_ttl,omitempty"`
+	// Language is the desk's default language (a BCP 47 tag): mail goes
+	// out in it when the customer has no language of their own, or one the
+	// template has no translation for, and the portal speaks it to a
+	// visitor whose language it has no catalogue for.
+	Language string `json:"language,omitempty"`
 
 	Version   uint64    `json:"version,omitempty"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
@@ -66,6 +71,7 @@ const (
 	SettingSelfSignup      = "self-signup"
 	SettingSignupParent    = "signup-parent"
 	SettingTemplatePrefix  = "default-template."
+	SettingLanguage        = "language"
 	defaultDeskName        = "Helpdesk"
 	defaultPortalURL       = "http://localhost:8080"
 	maxDeskName            = 100
@@ -74,11 +80,12 @@ const (
 
 // SettingKeys lists every key in the order screens show them.
 func SettingKeys() []string {
-	keys := []string{SettingBaseURL, SettingDeskName, SettingFrom, SettingSelfSignup, SettingSignupParent}
+	keys := []string{SettingBaseURL, SettingDeskName, SettingFrom, SettingSelfSignup, SettingSignupParent, SettingLanguage}
+	keys = append(keys, smsSettingKeys...)
 	for _, e := range MailEvents {
 		keys = append(keys, SettingTemplatePrefix+string(e))
 	}
-	return append(keys, smsSettingKeys...)
+	return keys
 }
 
 // SettingHelp says in a few words what a key is for.
@@ -97,6 +104,8 @@ func SettingHelp(key string) string {
 		return "on: customers may create accounts on the portal; off (default): only agents create them"
 	case SettingSignupParent:
 		return "organization that organizations created by self-signup go under"
+	case SettingLanguage:
+		return "default language of mail and portal (e.g. de) for customers who have none"
 	}
 	if e, ok := strings.CutPrefix(key, SettingTemplatePrefix); ok {
 		return "template used for " + e + " mail"
@@ -121,6 +130,8 @@ func SettingDefault(key string) string {
 		return "off"
 	case SettingSignupParent:
 		return "none, top level"
+	case SettingLanguage:
+		return "none: templates as written, portal in English"
 	}
 	if e, ok := strings.CutPrefix(key, SettingTemplatePrefix); ok {
 		return e
@@ -150,6 +161,8 @@ func (s Settings) SettingValue(key string, names func(ID) string) string {
 			return ""
 		}
 		return names(s.SignupParent)
+	case SettingLanguage:
+		return s.Language
 	}
 	if e, ok := strings.CutPrefix(key, SettingTemplatePrefix); ok {
 		return s.template(MailEvent(e))
@@ -231,6 +244,10 @@ func (d *Desk) SetSetting(actor Actor, key, value string) (Settings, error) {
 				return err
 			}
 			s.SignupParent = o.ID
+		case SettingLanguage:
+			if s.Language, err = ParseLanguage(value); err != nil {
+				return err
+			}
 		default:
 			event, err := ParseMailEvent(strings.TrimPrefix(key, SettingTemplatePrefix))
 			if err != nil {

@@ -22,7 +22,13 @@ func (t *tx) PutTemplate(tm *domain.Template) error {
 	if err != nil {
 		return err
 	}
-	return t.bucket(bucketTemplates).Put([]byte(tm.Name), v)
+	// A translation is stored beside its template, under NAME/LANG (a
+	// template name never holds a slash).
+	key := tm.Name
+	if tm.Language != "" {
+		key += "/" + tm.Language
+	}
+	return t.bucket(bucketTemplates).Put([]byte(key), v)
 }
 
 func (t *tx) Template(name string) (domain.Template, error) {
