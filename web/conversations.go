@@ -121,6 +121,8 @@ type threadData struct {
 	Messages  []messageView
 	CanReply  bool
 	CanNote   bool
+	// Reopens: the conversation is resolved or closed, and a reply opens it.
+	Reopens bool
 	// Body is what was typed in the form that failed; NoteBody the same
 	// for the note form.
 	Body, NoteBody string
@@ -132,7 +134,8 @@ type threadData struct {
 // all the same unless the viewer is a collaborator.
 func threadView(th domain.PortalThread, viewer, requester domain.User, deskName string) threadData {
 	d := threadData{ID: th.Conv.ID, Subject: th.Conv.Subject, Status: statusWord(th.Conv.Status), State: string(th.Conv.Status),
-		Requester: th.Requester, CanReply: th.CanReply, CanNote: th.CanNote}
+		Requester: th.Requester, CanReply: th.CanReply, CanNote: th.CanNote,
+		Reopens: th.Conv.Status == domain.ConvResolved || th.Conv.Status == domain.ConvClosed}
 	for _, m := range th.Messages {
 		note := m.Kind == domain.KindNote
 		if note && !th.Collaborator {

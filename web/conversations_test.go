@@ -226,7 +226,8 @@ func TestPortalReplyStoresAndReopens(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := convPath(conv.ID)
-	wantPage(t, c.get(id), http.StatusOK, "Printer jams", "Resolved", "Try the other tray.", `action="`+id+`/reply"`, `name="body"`)
+	wantPage(t, c.get(id), http.StatusOK, "Printer jams", "Resolved", "Try the other tray.", `action="`+id+`/reply"`, `name="body"`,
+		"Your reply opens this conversation again.")
 
 	// An empty reply: the thread again, with one sentence, nothing stored.
 	p := c.post(id+"/reply", url.Values{"body": {"  \n "}})
@@ -247,6 +248,9 @@ func TestPortalReplyStoresAndReopens(t *testing.T) {
 	e.noMail() // never mailed back to the customer
 	p = c.get(id + "?sent=reply")
 	wantPage(t, p, http.StatusOK, "Your reply was sent", "Open", "The other tray jams too.\nSecond line.", "You")
+	if strings.Contains(p.Body, "opens this conversation again") {
+		t.Fatal("an open conversation says a reply opens it again")
+	}
 }
 
 func TestPortalNewConversation(t *testing.T) {
