@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"slices"
+	"time"
 )
 
 // AddCollaborator adds the user with this email, who must have the
@@ -70,6 +71,36 @@ func (d *Desk) setCollaborator(actor Actor, convID ID, email string, add bool) (
 		})
 	})
 	return conv, err
+}
+
+// dropCollaborator takes a user about to be deleted off every conversation
+// it collaborates on, so no conversation names a user who does not exist.
+func (d *Desk) dropCollaborator(tx Tx, c *commit, actor Actor, u User, now time.Time) error {
+	convs := slices.Collect(func(yield func(ID) bool) {
+		for p := range tx.ConvsByCollaborator(u.ID, ConvPos{}) {
+			if !yield(p.ID) {
+				return
+			}
+		}
+	})
+	for _, id := range convs {
+		before, err := loadConv(tx, id, 0)
+		if err != nil {
+			return fmt.Errorf("conversation %d of collaborator %s: %w", id, u.Email, err)
+		}
+		conv := before
+		conv.Collaborators = slices.DeleteFunc(slices.Clone(before.Collaborators), func(x ID) bool { return x == u.ID })
+		if err := d.saveConv(tx, c, actor, before, &conv, now); err != nil {
+			return err
+		}
+		if err := audit(tx, AuditEntry{
+			At: now, Actor: actor.String(), Action: "conv.collaborator.remove", SubjectKind: SubjectConv, SubjectID: id,
+			Subject: conv.Subject, Note: "the user was deleted", Changes: []Change{{Field: "collaborator", Before: u.Email}},
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Collaborators lists the users added to a conversation as collaborators.

@@ -163,6 +163,9 @@ func (d *Desk) DeleteUser(actor Actor, id ID, confirmEmail string) (DeletePrevie
 				return err
 			}
 		}
+		if err := d.dropCollaborator(tx, c, actor, u, now); err != nil {
+			return err
+		}
 		if err := tx.DeleteUser(u.ID); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -400,5 +401,24 @@ func TestCollaboratorSeesAddedConversationsAndNotes(t *testing.T) {
 	}
 	if want := []string{"conv.collaborator.remove by ann@desk", "conv.note by collaborator:col@partner.example", "conv.collaborator.add by ann@desk"}; !slices.Equal(actions, want) {
 		t.Errorf("audit %q", actions)
+	}
+}
+
+func TestDeletingACollaboratorTakesItOffItsConversations(t *testing.T) {
+	d, db, _ := lcDesk(t)
+	col := mustUser(t, d, domain.UserInput{Email: "col@partner.example", Role: "collaborator", Mail: "none"})
+	mustUser(t, d, domain.UserInput{Email: "kim@example.com", Mail: "none"})
+	c := newConv(t, d, "kim@example.com", "help")
+	if _, err := d.AddCollaborator(ann, c.ID, col.Email); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.DeleteUser(ann, col.ID, col.Email); err != nil {
+		t.Fatal(err)
+	}
+	if us, err := d.Collaborators(c.ID); err != nil || len(us) != 0 {
+		t.Errorf("collaborators after the user was deleted: %v %v", us, err)
+	}
+	if problems, err := db.Check(context.Background()); err != nil || len(problems) > 0 {
+		t.Errorf("check: %v %v", problems, err)
 	}
 }
