@@ -56,7 +56,9 @@ func BenchmarkPortalHome(b *testing.B) {
 
 func reportLatency(b *testing.B, lat []time.Duration) {
 	slices.Sort(lat)
-	at := func(p float64) float64 { return float64(lat[min(len(lat)-1, int(float64(len(lat))*p))].Nanoseconds()) / 1e6 }
+	at := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(float64(len(lat))*p))].Nanoseconds()) / 1e6
+	}
 	b.ReportMetric(at(0.50), "p50-ms")
 	b.ReportMetric(at(0.99), "p99-ms")
 }
