@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -95,7 +96,7 @@ func (s *server) acceptAgreement(w http.ResponseWriter, r *http.Request, v visit
 		return
 	}
 	if r.PostFormValue("accept") != "yes" {
-		s.showAgreement(w, r, v, "Tick the box to accept, or sign out.")
+		s.showAgreement(w, r, v, s.tr(r, "Tick the box to accept, or sign out."))
 		return
 	}
 	_, err := s.desk.AcceptAgreement(v.user.ID)
@@ -160,7 +161,7 @@ func choice(e domain.MailEvent, chosen string) notifyChoice {
 }
 
 func (s *server) profileForm(w http.ResponseWriter, r *http.Request, v visitor) {
-	s.render(w, r, http.StatusOK, "profile", view{Title: "Your profile", Data: profileOf(v.user)})
+	s.render(w, r, http.StatusOK, "profile", view{Title: s.tr(r, "Your profile"), Data: profileOf(v.user)})
 }
 
 func (s *server) saveProfile(w http.ResponseWriter, r *http.Request, v visitor) {
@@ -205,11 +206,11 @@ func (s *server) saveProfile(w http.ResponseWriter, r *http.Request, v visitor) 
 		typed.Version = form.Get("version")
 		var err error
 		if version, err = strconv.ParseUint(strings.TrimSpace(typed.Version), 10, 64); err != nil {
-			why = errors.New("this form is out of date; open your profile again and make your change")
+			why = errors.New(s.tr(r, "This form is out of date; open your profile again and make your change."))
 		}
 	}
 	if why != nil {
-		s.render(w, r, http.StatusOK, "profile", view{Title: "Your profile", Error: sentence(why), Data: typed})
+		s.render(w, r, http.StatusOK, "profile", view{Title: s.tr(r, "Your profile"), Error: s.say(r, why), Data: typed})
 		return
 	}
 	u, err := s.desk.UpdateProfile(v.user.ID, version, p)
@@ -217,14 +218,16 @@ func (s *server) saveProfile(w http.ResponseWriter, r *http.Request, v visitor) 
 	var conflict *domain.ConflictError
 	switch {
 	case err == nil:
-		s.render(w, r, http.StatusOK, "profile", view{Title: "Your profile", Notice: "Saved.", Data: profileOf(u)})
+		// The page that says so is already in the language and zone saved.
+		r = r.WithContext(context.WithValue(r.Context(), visitorKey{}, visitor{user: u, sid: v.sid}))
+		s.render(w, r, http.StatusOK, "profile", view{Title: s.tr(r, "Your profile"), Notice: s.tr(r, "Saved."), Data: profileOf(u)})
 	case errors.As(err, &conflict):
 		// The domain's sentence names who made the change; a customer
 		// needs only to know that it happened.
-		s.render(w, r, http.StatusOK, "profile", view{Title: "Your profile",
-			Error: "Your profile was changed elsewhere since this page was opened; open it again and make your change.", Data: typed})
+		s.render(w, r, http.StatusOK, "profile", view{Title: s.tr(r, "Your profile"),
+			Error: s.tr(r, "Your profile was changed elsewhere since this page was opened; open it again and make your change."), Data: typed})
 	case errors.As(err, &invalid):
-		s.render(w, r, http.StatusOK, "profile", view{Title: "Your profile", Error: sentence(err), Data: typed})
+		s.render(w, r, http.StatusOK, "profile", view{Title: s.tr(r, "Your profile"), Error: s.say(r, err), Data: typed})
 	default:
 		s.fail(w, r, http.StatusInternalServerError, err)
 	}

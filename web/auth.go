@@ -19,7 +19,7 @@ type signinData struct {
 // may want to switch accounts; the header offers to sign out).
 func (s *server) signinForm(w http.ResponseWriter, r *http.Request) {
 	b := s.brand(r, r.URL.Query().Get("branding"))
-	s.render(w, r, http.StatusOK, "signin", view{Title: "Sign in", Brand: b, Data: signinData{Branding: b.slug()}})
+	s.render(w, r, http.StatusOK, "signin", view{Title: s.tr(r, "Sign in"), Brand: b, Data: signinData{Branding: b.slug()}})
 }
 
 func (s *server) signin(w http.ResponseWriter, r *http.Request) {
@@ -34,7 +34,11 @@ func (s *server) signin(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case errors.Is(err, domain.ErrSignInFailed), errors.As(err, &throttled), errors.As(err, &blocked):
 			b := s.brand(r, r.PostFormValue("branding"))
-			s.render(w, r, http.StatusOK, "signin", view{Title: "Sign in", Brand: b, Error: sentence(err),
+			why := s.say(r, err)
+			if throttled != nil {
+				why = s.tr(r, "too many failed sign-ins: try again after %s, or set a new password.", s.locale(r).formatTime(throttled.Until))
+			}
+			s.render(w, r, http.StatusOK, "signin", view{Title: s.tr(r, "Sign in"), Brand: b, Error: why,
 				Data: signinData{Email: email, Branding: b.slug()}})
 		default:
 			s.fail(w, r, http.StatusInternalServerError, err)
@@ -87,12 +91,12 @@ type setPasswordData struct {
 
 // link checks a token and words the page for it: the form, or only why
 // the link does not work.
-func (s *server) link(token string) (view, error) {
+func (s *server) link(r *http.Request, token string) (view, error) {
 	info, err := domain.LinkInfo{}, domain.ErrTokenInvalid
 	if strings.TrimSpace(token) != "" {
 		info, err = s.desk.CheckLink(token)
 	}
-	if v, ok := brokenLink(err); ok {
+	if v, ok := s.brokenLink(r, err); ok {
 		return v, nil
 	}
 	if err != nil {
@@ -101,11 +105,11 @@ func (s *server) link(token string) (view, error) {
 	d := setPasswordData{Token: token, Email: info.Email, MinLen: domain.MinPasswordLen}
 	switch info.Purpose {
 	case domain.EventCreateAccount:
-		d.Heading = "Finish creating your account"
+		d.Heading = s.tr(r, "Finish creating your account")
 	case domain.EventVerify:
-		d.Heading = "Confirm your address and choose a password"
+		d.Heading = s.tr(r, "Confirm your address and choose a password")
 	default:
-		d.Heading = "Choose a new password"
+		d.Heading = s.tr(r, "Choose a new password")
 	}
 	return view{Title: d.Heading, Data: d}, nil
 }
@@ -113,19 +117,19 @@ func (s *server) link(token string) (view, error) {
 // brokenLink is the page for a link that does not work: its reason, and
 // for a spent or unknown link the way to ask for a new one. A user who
 // may not sign in is told why instead (a new link would not help).
-func brokenLink(err error) (view, bool) {
+func (s *server) brokenLink(r *http.Request, err error) (view, bool) {
 	var blocked *domain.SignInError
 	switch {
 	case errors.As(err, &blocked):
-		return view{Title: "Set your password", Error: sentence(err), Data: setPasswordData{Broken: true}}, true
+		return view{Title: s.tr(r, "Set your password"), Error: s.say(r, err), Data: setPasswordData{Broken: true}}, true
 	case errors.Is(err, domain.ErrTokenInvalid):
-		return view{Title: "Set your password", Error: sentence(err), Data: setPasswordData{Broken: true, Reset: true}}, true
+		return view{Title: s.tr(r, "Set your password"), Error: s.say(r, err), Data: setPasswordData{Broken: true, Reset: true}}, true
 	}
 	return view{}, false
 }
 
 func (s *server) setPasswordForm(w http.ResponseWriter, r *http.Request) {
-	v, err := s.link(r.URL.Query().Get("token"))
+	v, err := s.link(r, r.URL.Query().Get("token"))
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
@@ -140,7 +144,7 @@ func (s *server) setPassword(w http.ResponseWriter, r *http.Request) {
 	token, password := r.PostFormValue("token"), r.PostFormValue("password")
 	// The confirmation is optional; when sent it must match.
 	if r.PostForm.Has("password_confirm") && r.PostFormValue("password_confirm") != password {
-		s.reshowSetPassword(w, r, token, "The two passwords differ; type the same password in both boxes.")
+		s.reshowSetPassword(w, r, token, s.tr(r, "The two passwords differ; type the same password in both boxes."))
 		return
 	}
 	u, sid, err := s.desk.RedeemLink(token, password, s.clientAddr(r))
@@ -149,17 +153,17 @@ func (s *server) setPassword(w http.ResponseWriter, r *http.Request) {
 		s.startSession(w, r, u, sid)
 		return
 	}
-	if v, ok := brokenLink(err); ok {
+	if v, ok := s.brokenLink(r, err); ok {
 		s.render(w, r, http.StatusOK, "setpassword", v)
 		return
 	}
 	switch {
 	case errors.As(err, &invalid) && invalid.Field == "password":
-		s.reshowSetPassword(w, r, token, sentence(err))
+		s.reshowSetPassword(w, r, token, s.say(r, err))
 	case errors.As(err, &invalid):
 		// A signup whose address got an account meanwhile: this link
 		// cannot create it; the sentence says what to do instead.
-		s.render(w, r, http.StatusOK, "setpassword", view{Title: "Set your password", Error: sentence(err),
+		s.render(w, r, http.StatusOK, "setpassword", view{Title: s.tr(r, "Set your password"), Error: s.say(r, err),
 			Data: setPasswordData{Broken: true, Reset: true}})
 	default:
 		s.fail(w, r, http.StatusInternalServerError, err)
@@ -170,7 +174,7 @@ func (s *server) setPassword(w http.ResponseWriter, r *http.Request) {
 // taken; the token stays in the form, the password is never echoed. A
 // link that does not work says so instead.
 func (s *server) reshowSetPassword(w http.ResponseWriter, r *http.Request, token, why string) {
-	v, err := s.link(token)
+	v, err := s.link(r, token)
 	if err != nil {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
@@ -185,7 +189,7 @@ func (s *server) reshowSetPassword(w http.ResponseWriter, r *http.Request, token
 type resetData struct{ Sent bool }
 
 func (s *server) resetForm(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "reset", view{Title: "Set a new password", Data: resetData{}})
+	s.render(w, r, http.StatusOK, "reset", view{Title: s.tr(r, "Set a new password"), Data: resetData{}})
 }
 
 func (s *server) reset(w http.ResponseWriter, r *http.Request) {
@@ -196,7 +200,7 @@ func (s *server) reset(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "reset", view{Title: "Set a new password", Data: resetData{Sent: true}})
+	s.render(w, r, http.StatusOK, "reset", view{Title: s.tr(r, "Set a new password"), Data: resetData{Sent: true}})
 }
 
 // signupData is the signup form as typed, or the answer once sent.
@@ -222,7 +226,7 @@ func (s *server) signupForm(w http.ResponseWriter, r *http.Request) {
 	if !s.signupOn(w, r) {
 		return
 	}
-	s.render(w, r, http.StatusOK, "signup", view{Title: "Create an account", Data: signupData{}})
+	s.render(w, r, http.StatusOK, "signup", view{Title: s.tr(r, "Create an account"), Data: signupData{}})
 }
 
 func (s *server) signup(w http.ResponseWriter, r *http.Request) {
@@ -241,11 +245,11 @@ func (s *server) signup(w http.ResponseWriter, r *http.Request) {
 	var invalid *domain.ValidationError
 	switch {
 	case err == nil:
-		s.render(w, r, http.StatusOK, "signup", view{Title: "Check your mail", Data: signupData{Sent: true}})
+		s.render(w, r, http.StatusOK, "signup", view{Title: s.tr(r, "Check your mail"), Data: signupData{Sent: true}})
 	case errors.Is(err, domain.ErrSignupOff):
 		s.fail(w, r, http.StatusNotFound, nil)
 	case errors.As(err, &invalid):
-		s.render(w, r, http.StatusOK, "signup", view{Title: "Create an account", Error: sentence(err), Data: d})
+		s.render(w, r, http.StatusOK, "signup", view{Title: s.tr(r, "Create an account"), Error: s.say(r, err), Data: d})
 	default:
 		s.fail(w, r, http.StatusInternalServerError, err)
 	}

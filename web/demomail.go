@@ -29,5 +29,5 @@ func (s *server) demoMailbox(w http.ResponseWriter, r *http.Request) {
 		mails = append(mails, demoMail{To: m.To, Subject: m.Subject, Text: m.Text,
 			Link: portalLink.FindString(m.Text), SentAt: m.SentAt.Format("15:04:05")})
 	}
-	s.render(w, r, http.StatusOK, "demomail", view{Title: "Demo mailbox", Data: mails})
+	s.render(w, r, http.StatusOK, "demomail", view{Title: s.tr(r, "Demo mailbox"), Data: mails})
 }

@@ -62,22 +62,26 @@ type view struct {
 	Error    string
 	Notice   string
 	Data     any
+	// Lang is the language the page is in (<html lang>); l is how the
+	// visitor reads texts and times, set by render.
+	Lang string
+	l    locale
 }
 
 // T is a fixed text of the portal in the visitor's language: templates
 // write {{$.T "Sign in"}} (or with arguments, {{$.T "%d conversations" .N}}),
 // the English text being the message catalogue's key.
 func (v view) T(key string, args ...any) string {
-	if len(args) == 0 {
-		return key
+	if v.l.p == nil {
+		return fmt.Sprintf(key, args...)
 	}
-	return fmt.Sprintf(key, args...)
+	return v.l.p.Sprintf(key, args...)
 }
 
-// Time is a moment as the visitor reads it, saying in which zone (UTC until
-// the visitor's own zone is applied).
+// Time is a moment as the visitor reads it, in the signed-in customer's
+// time zone (else UTC), saying in which: "3 Dec 2026 15:04 CET".
 func (v view) Time(t time.Time) string {
-	return t.UTC().Format("2 Jan 2006 15:04 MST")
+	return v.l.formatTime(t)
 }
 
 // render writes a page. It is executed into a buffer first, so a template
@@ -95,6 +99,8 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, page
 	}
 	v.DeskName = name
 	_, v.SignedIn = visitorOf(r)
+	v.l = s.locale(r)
+	v.Lang = v.l.tag.String()
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		if page == "error" {
@@ -136,7 +142,8 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, status int, err er
 			msg = failures[http.StatusBadRequest]
 		}
 	}
-	s.render(w, r, status, "error", view{Title: http.StatusText(status), Data: msg})
+	l := s.locale(r)
+	s.render(w, r, status, "error", view{Title: translated(l.tag, http.StatusText(status)), Data: translated(l.tag, msg)})
 }
 
 // logf writes one line about a server-side failure. It names the method
