@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"fmt"
 	"net"
 	"net/url"
 	"strings"
@@ -154,9 +153,10 @@ func routeMessage(tx Tx, m *OutboxMessage) error {
 }
 
 // SMSNotSent words why a queued SMS waits in a process that cannot send
-// it: the settings (by key) and the token that are missing.
+// it: the settings (by key) and the token that are missing, as in "not
+// sent: SMS needs sms-url, HELPDESK_SMS_TOKEN".
 func SMSNotSent(missing []string) string {
-	return fmt.Sprintf("not sent: SMS is not configured (missing %s)", strings.Join(missing, ", "))
+	return "not sent: SMS needs " + strings.Join(missing, ", ")
 }
 
 // gsm7 is the GSM 03.38 default alphabet (one septet each) and gsm7Ext its

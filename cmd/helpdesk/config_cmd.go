@@ -102,6 +102,9 @@ type configJSON struct {
 	BaseURL          string            `json:"base_url"`
 	DeskName         string            `json:"desk_name"`
 	From             string            `json:"from"`
+	SMSURL           string            `json:"sms_url"`
+	SMSAccount       string            `json:"sms_account"`
+	SMSFrom          string            `json:"sms_from"`
 	SelfSignup       bool              `json:"self_signup"`
 	SignupParent     string            `json:"signup_parent"`
 	DefaultTemplates map[string]string `json:"default_templates"`
@@ -150,6 +153,11 @@ func (v settingsView) note(key string) string {
 	if key == domain.SettingFrom && v.st.From == "" {
 		return help + "; needed before mail can be sent"
 	}
+	if key == domain.SettingSMSURL {
+		if t, err := smsToken(); err != nil || t == "" {
+			return help + "; this process has no SMS token, so it sends no SMS"
+		}
+	}
 	return help
 }
 
@@ -158,6 +166,9 @@ func (v settingsView) json() configJSON {
 		BaseURL:          v.st.SettingValue(domain.SettingBaseURL, v.names),
 		DeskName:         v.st.SettingValue(domain.SettingDeskName, v.names),
 		From:             v.st.SettingValue(domain.SettingFrom, v.names),
+		SMSURL:           v.st.SMSURL,
+		SMSAccount:       v.st.SMSAccount,
+		SMSFrom:          v.st.SMSFrom,
 		SelfSignup:       v.st.SelfSignup,
 		SignupParent:     v.st.SettingValue(domain.SettingSignupParent, v.names),
 		DefaultTemplates: map[string]string{},

@@ -40,6 +40,7 @@ type mailJSON struct {
 	MessageID string    `json:"message_id"`
 	UserID    domain.ID `json:"user_id"`
 	Event     string    `json:"event"`
+	Channel   string    `json:"channel"` // email or sms (To is then the phone)
 	To        string    `json:"to"`
 	ToName    string    `json:"to_name"`
 	Subject   string    `json:"subject"`
@@ -55,7 +56,7 @@ type mailJSON struct {
 
 func toMailJSON(m domain.OutboxMessage) mailJSON {
 	j := mailJSON{
-		ID: m.ID, MessageID: m.MessageID, UserID: m.UserID, Event: string(m.Event), To: m.To, ToName: m.ToName,
+		ID: m.ID, MessageID: m.MessageID, UserID: m.UserID, Event: string(m.Event), Channel: string(m.Via()), To: m.To, ToName: m.ToName,
 		Subject: m.Subject, State: string(m.State), Attempts: m.Attempts, LastError: m.LastError,
 		CreatedAt: rfc3339(m.CreatedAt), UpdatedAt: rfc3339(m.UpdatedAt), SentAt: rfc3339(m.SentAt),
 	}
@@ -101,9 +102,12 @@ func (a *app) mailListCommand() *cobra.Command {
 					return usagef("%q is not a mail state; use queued, sending, sent, failed or cancelled", state)
 				}
 			}
-			noTransport := !a.hasTransport()
 			return a.withDesk(func(s *session) error {
-				return listMail(cmd.OutOrStdout(), s.desk, st, asJSON, noTransport)
+				why, err := a.whyNotSent(s.desk)
+				if err != nil {
+					return err
+				}
+				return listMail(cmd.OutOrStdout(), s.desk, st, asJSON, why)
 			})
 		},
 	}
@@ -122,7 +126,7 @@ func isMailState(s domain.MailState) bool {
 }
 
 // listMail pages through the outbox so a large one prints in flat memory.
-func listMail(out io.Writer, d *domain.Desk, st domain.MailState, asJSON, noTransport bool) error {
+func listMail(out io.Writer, d *domain.Desk, st domain.MailState, asJSON bool, why notSent) error {
 	const page = 1000
 	l := newListWriter(out, asJSON, "ID\tSTATE\tTO\tEVENT\tATTEMPTS\tWHEN\tSUBJECT\tNOTE")
 	var before domain.ID
@@ -132,7 +136,7 @@ func listMail(out io.Writer, d *domain.Desk, st domain.MailState, asJSON, noTran
 			return err
 		}
 		for _, m := range ms {
-			when, note := mailWhen(m, noTransport)
+			when, note := mailWhen(m, why)
 			l.item(toMailJSON(m), "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", m.ID, m.State, oneLine(m.To, 0), m.Event, m.Attempts,
 				when, oneLine(m.Subject, 50), oneLine(note, 80))
 		}
@@ -146,14 +150,15 @@ func listMail(out io.Writer, d *domain.Desk, st domain.MailState, asJSON, noTran
 }
 
 // mailWhen is where a message is in its delivery (domain's wording, the
-// same as the console's) and a note.
-func mailWhen(m domain.OutboxMessage, noTransport bool) (string, string) {
+// same as the console's) and a note: for a queued message, why this
+// process will not send it (why) and its last error.
+func mailWhen(m domain.OutboxMessage, why notSent) (string, string) {
 	when := m.Delivery(rfc3339)
 	switch m.State {
 	case domain.MailQueued:
 		var notes []string
-		if noTransport {
-			notes = append(notes, domain.ErrNoTransport.Error())
+		if w := why.of(m); w != "" {
+			notes = append(notes, w)
 		}
 		if m.LastError != "" {
 			notes = append(notes, "last error: "+m.LastError)
@@ -184,9 +189,12 @@ func (a *app) mailShowCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			noTransport := !a.hasTransport()
 			return a.withDesk(func(s *session) error {
 				m, err := s.desk.Message(id)
+				if err != nil {
+					return err
+				}
+				why, err := a.whyNotSent(s.desk)
 				if err != nil {
 					return err
 				}
@@ -195,14 +203,14 @@ func (a *app) mailShowCommand() *cobra.Command {
 				if asJSON {
 					return writeJSON(cmd.OutOrStdout(), j)
 				}
-				when, note := mailWhen(m, noTransport)
+				when, note := mailWhen(m, why)
 				to := m.To
 				if m.ToName != "" {
 					to = oneLine(m.ToName, 0) + " <" + m.To + ">"
 				}
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 				for _, row := range [][2]string{
-					{"id", fmt.Sprint(m.ID)}, {"message-id", m.MessageID}, {"to", to}, {"event", string(m.Event)},
+					{"id", fmt.Sprint(m.ID)}, {"message-id", m.MessageID}, {"to", to}, {"channel", string(m.Via())}, {"event", string(m.Event)},
 					{"subject", oneLine(m.Subject, 0)}, {"state", string(m.State)}, {"attempts", fmt.Sprint(m.Attempts)},
 					{"when", when}, {"note", oneLine(note, 0)}, {"created", j.CreatedAt},
 				} {
@@ -265,8 +273,11 @@ func (a *app) mailWorkerCommand() *cobra.Command {
 	var once bool
 	cmd := &cobra.Command{
 		Use:   "worker [--poll 10s] [--once]",
-		Short: "Deliver queued mail over SMTP in the foreground until interrupted (Ctrl-C, SIGTERM)",
-		Long: `Deliver queued mail over SMTP in the foreground until interrupted.
+		Short: "Deliver queued mail over SMTP, and SMS through the SMS gateway, in the foreground until interrupted (Ctrl-C, SIGTERM)",
+		Long: `Deliver queued mail over SMTP in the foreground until interrupted, and
+queued SMS through the SMS gateway when HELPDESK_SMS_TOKEN (or
+HELPDESK_SMS_TOKEN_FILE) is set and the desk settings sms-url, sms-account
+and sms-from are; without them SMS stay queued.
 
 Temporary failures (4xx, a connection that fails) are retried with backoff:
 30s, 1m, 2m, ... up to 1h, 8 attempts in all; a permanent refusal (5xx) fails
@@ -288,7 +299,7 @@ commands keep working beside it.`,
 			if poll <= 0 {
 				return usagef("--poll must be a positive duration such as 10s")
 			}
-			t, err := a.transport()
+			t, says, short, err := a.workerRoute()
 			if err != nil {
 				return err
 			}
@@ -300,13 +311,12 @@ commands keep working beside it.`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			c := t.Config()
 			if once {
 				n, err := w.DeliverDue(ctx)
-				fmt.Fprintf(out, "%d message(s) attempted through %s:%d.\n", n, c.Host, c.Port)
+				fmt.Fprintf(out, "%d message(s) attempted through %s.\n", n, short)
 				return err
 			}
-			fmt.Fprintf(out, "Delivering mail through %s:%d (TLS %s) as %s; Ctrl-C stops.\n", c.Host, c.Port, c.TLS, c.From)
+			fmt.Fprintf(out, "Delivering %s; Ctrl-C stops.\n", says)
 			if err := w.Run(ctx); err != nil {
 				return err
 			}
@@ -508,17 +518,33 @@ func (a *app) mailConfigured() bool {
 // for it, so a message being sent is finished first.
 func (a *app) startMailWorker(desk *domain.Desk, onResult func(mailer.Result), onError func(error)) (stop func(), err error) {
 	cfg, err := a.smtpConfig()
-	if err != nil || cfg == nil {
-		return func() {}, err
-	}
-	if err := withSender(cfg, desk); err != nil {
-		return func() {}, err
-	}
-	t, err := mailer.NewSMTP(*cfg)
 	if err != nil {
-		return func() {}, usageError{err}
+		return func() {}, err
 	}
-	return runMailWorker(desk, t, onResult, onError), nil
+	var route mailer.Route
+	if cfg != nil {
+		if err := withSender(cfg, desk); err != nil {
+			return func() {}, err
+		}
+		t, err := mailer.NewSMTP(*cfg)
+		if err != nil {
+			return func() {}, usageError{err}
+		}
+		route.Email = t
+	}
+	// SMS go out when this process has the gateway's token (and the desk
+	// its SMS settings); without it they stay queued.
+	sms, err := smsTransport()
+	if err != nil {
+		return func() {}, err
+	}
+	if sms != nil {
+		route.SMS = sms
+	}
+	if route.Email == nil && route.SMS == nil {
+		return func() {}, nil
+	}
+	return runMailWorker(desk, route, onResult, onError), nil
 }
 
 // runMailWorker delivers the desk's mail through t in the background, woken

@@ -54,11 +54,11 @@ func TestMailListShowRetryAndWorker(t *testing.T) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	want := []string{"attempts", "created_at", "event", "id", "last_error", "message_id", "next_try", "sent_at", "state", "subject", "to", "to_name", "updated_at", "user_id"}
+	want := []string{"attempts", "channel", "created_at", "event", "id", "last_error", "message_id", "next_try", "sent_at", "state", "subject", "to", "to_name", "updated_at", "user_id"}
 	if !slices.Equal(keys, want) {
 		t.Errorf("mail JSON fields %v, want exactly %v", keys, want)
 	}
-	if ms[0]["state"] != "queued" || ms[0]["subject"] != "Confirm your email for Acme Care" || ms[0]["to_name"] != "Ann Lee" {
+	if ms[0]["state"] != "queued" || ms[0]["channel"] != "email" || ms[0]["subject"] != "Confirm your email for Acme Care" || ms[0]["to_name"] != "Ann Lee" {
 		t.Errorf("message %v", ms[0])
 	}
 	msgID := ms[0]["message_id"].(string)

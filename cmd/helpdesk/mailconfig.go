@@ -30,16 +30,24 @@ const (
 	envFrom         = "HELPDESK_FROM"
 	envBaseURL      = "HELPDESK_BASE_URL"
 	envDeskName     = "HELPDESK_DESK_NAME"
+	// The SMS gateway's token, like the SMTP password, comes only from the
+	// environment or a file the environment names: never a flag, never
+	// the database. The gateway's URL, account and sender are desk
+	// settings (sms-url, sms-account, sms-from).
+	envSMSToken     = "HELPDESK_SMS_TOKEN"
+	envSMSTokenFile = "HELPDESK_SMS_TOKEN_FILE"
 )
 
 // mailFlags holds the mail flags of one command line.
 type mailFlags struct {
 	smtpHost, smtpPort, smtpUsername, smtpTLS, smtpCAFile string
 	passwordFile, from, baseURL, deskName                 string
-	// passwordGiven catches --smtp-password: it exists only to refuse a
-	// password on the command line with a reason instead of "unknown flag".
+	// passwordGiven catches --smtp-password and smsTokenGiven --sms-token:
+	// they exist only to refuse a secret on the command line with a reason
+	// instead of "unknown flag".
 	passwordGiven string
 	fs            *pflag.FlagSet
+	smsTokenGiven string
 }
 
 func (a *app) mailFlags() *mailFlags { return &a.mail }
@@ -61,6 +69,8 @@ func (a *app) registerMailFlags(root *pflag.FlagSet) {
 	root.StringVar(&f.deskName, "desk-name", "", "the desk's name in mail, {DESK_NAME}; overrides the desk setting desk-name for this process (env "+envDeskName+")")
 	root.StringVar(&f.passwordGiven, "smtp-password", "", "not accepted: use "+envSMTPPassword+" or --smtp-password-file")
 	_ = root.MarkHidden("smtp-password")
+	root.StringVar(&f.smsTokenGiven, "sms-token", "", "not accepted: use "+envSMSToken+" or "+envSMSTokenFile)
+	_ = root.MarkHidden("sms-token")
 }
 
 // setting is one value and where it came from, so an error names what the
@@ -85,6 +95,9 @@ func (a *app) deskMailConfig() (domain.MailConfig, error) {
 	f := a.mailFlags()
 	if f.fs != nil && f.fs.Changed("smtp-password") {
 		return domain.MailConfig{}, usagef("--smtp-password is not accepted: a password on the command line shows in the process list and the shell history; set %s or use --smtp-password-file", envSMTPPassword)
+	}
+	if f.fs != nil && f.fs.Changed("sms-token") {
+		return domain.MailConfig{}, usagef("--sms-token is not accepted: a token on the command line shows in the process list and the shell history; set %s, or %s to a file holding it", envSMSToken, envSMSTokenFile)
 	}
 	var c domain.MailConfig
 	if s := f.get("desk-name", f.deskName, envDeskName); s.value != "" {
@@ -238,4 +251,103 @@ func (a *app) transport() (*mailer.SMTP, error) {
 		return nil, usageError{err}
 	}
 	return t, nil
+}
+
+// smsToken is the SMS gateway's token from HELPDESK_SMS_TOKEN_FILE (a file
+// holding it) or HELPDESK_SMS_TOKEN; "" when neither is set: then this
+// process sends no SMS and they stay queued.
+func smsToken() (string, error) {
+	file, fromFile := os.LookupEnv(envSMSTokenFile)
+	token, direct := os.LookupEnv(envSMSToken)
+	switch {
+	case fromFile && direct && file != "" && token != "":
+		return "", usagef("both %s and %s are set: keep one", envSMSToken, envSMSTokenFile)
+	case fromFile && file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("cannot read the SMS token (%s): %w", envSMSTokenFile, unwrapPath(err))
+		}
+		t := strings.TrimSpace(string(b))
+		if t == "" {
+			return "", usagef("%s names %s, which is empty; put the SMS gateway's token in it", envSMSTokenFile, file)
+		}
+		return t, nil
+	}
+	return strings.TrimSpace(token), nil
+}
+
+// smsTransport is the SMS transport of this process, or nil when it has no
+// token.
+func smsTransport() (*mailer.SMS, error) {
+	token, err := smsToken()
+	if err != nil || token == "" {
+		return nil, err
+	}
+	return mailer.NewSMS(token, nil)
+}
+
+// notSent says why a queued message will not leave this process: for mail
+// without SMTP, for SMS without the token or the SMS settings.
+type notSent struct{ email, sms string }
+
+func (n notSent) of(m domain.OutboxMessage) string {
+	if m.Via() == domain.ChannelSMS {
+		return n.sms
+	}
+	return n.email
+}
+
+// whyNotSent is notSent for this process and the desk's settings.
+func (a *app) whyNotSent(d *domain.Desk) (notSent, error) {
+	var n notSent
+	if !a.hasTransport() {
+		n.email = domain.ErrNoTransport.Error()
+	}
+	st, err := d.DeskSettings()
+	if err != nil {
+		return n, err
+	}
+	missing := st.SMSMissing()
+	if t, err := smsToken(); err != nil || t == "" {
+		missing = append(missing, envSMSToken)
+	}
+	if len(missing) > 0 {
+		n.sms = domain.SMSNotSent(missing)
+	}
+	return n, nil
+}
+
+// workerRoute is what a worker of this process sends with: SMTP when it is
+// configured (with a sender), SMS when the token is given, with what it
+// sends through in full ("mail through host:port (TLS ...) as ...") and
+// short ("host:port"). Neither is a usage error.
+func (a *app) workerRoute() (r mailer.Route, says, short string, err error) {
+	var long, brief []string
+	cfg, err := a.smtpConfig()
+	if err != nil {
+		return r, "", "", err
+	}
+	if cfg != nil {
+		t, err := a.transport()
+		if err != nil {
+			return r, "", "", err
+		}
+		c := t.Config()
+		r.Email = t
+		long = append(long, fmt.Sprintf("mail through %s:%d (TLS %s) as %s", c.Host, c.Port, c.TLS, c.From))
+		brief = append(brief, fmt.Sprintf("%s:%d", c.Host, c.Port))
+	}
+	sms, err := smsTransport()
+	if err != nil {
+		return r, "", "", err
+	}
+	if sms != nil {
+		r.SMS = sms
+		long = append(long, "SMS through the gateway of the desk setting sms-url")
+		brief = append(brief, "the SMS gateway")
+	}
+	if len(long) == 0 {
+		return r, "", "", usagef("%v: give --smtp-host (or set %s) and --from for mail, or set %s for SMS", domain.ErrNoTransport, envSMTPHost, envSMSToken)
+	}
+	return r, strings.Join(long, " and "), strings.Join(brief, " and "), nil
 }

@@ -12,7 +12,7 @@ import (
 
 // clearMailEnv makes the test independent of the machine's environment.
 func clearMailEnv(t *testing.T) {
-	for _, k := range []string{envSMTPHost, envSMTPPort, envSMTPUsername, envSMTPPassword, envSMTPTLS, envSMTPCAFile, envFrom, envBaseURL, envDeskName} {
+	for _, k := range []string{envSMTPHost, envSMTPPort, envSMTPUsername, envSMTPPassword, envSMTPTLS, envSMTPCAFile, envFrom, envBaseURL, envDeskName, envSMSToken, envSMSTokenFile} {
 		t.Setenv(k, "")
 	}
 }
