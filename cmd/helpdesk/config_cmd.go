@@ -107,6 +107,7 @@ type configJSON struct {
 	SMSFrom          string            `json:"sms_from"`
 	SelfSignup       bool              `json:"self_signup"`
 	SignupParent     string            `json:"signup_parent"`
+	Language         string            `json:"language"`
 	DefaultTemplates map[string]string `json:"default_templates"`
 }
 
@@ -171,6 +172,7 @@ func (v settingsView) json() configJSON {
 		SMSFrom:          v.st.SMSFrom,
 		SelfSignup:       v.st.SelfSignup,
 		SignupParent:     v.st.SettingValue(domain.SettingSignupParent, v.names),
+		Language:         v.st.Language,
 		DefaultTemplates: map[string]string{},
 	}
 	for _, e := range domain.MailEvents {

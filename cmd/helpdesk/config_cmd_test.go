@@ -31,7 +31,7 @@ func TestConfigShowDefaultsAndJSONFields(t *testing.T) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	want := []string{"base_url", "default_templates", "desk_name", "from", "self_signup", "signup_parent", "sms_account", "sms_from", "sms_url"}
+	want := []string{"base_url", "default_templates", "desk_name", "from", "language", "self_signup", "signup_parent", "sms_account", "sms_from", "sms_url"}
 	if !slices.Equal(keys, want) {
 		t.Errorf("config JSON fields %v, want exactly %v", keys, want)
 	}
