@@ -240,11 +240,14 @@ func (d *Desk) PortalConversations(userID ID, before ID, limit int) ([]PortalCon
 		var from ConvPos
 		if before != 0 {
 			c, err := tx.Conversation(before)
-			if IsNotFound(err) {
-				return nil // the row the page ended at is gone: nothing below it can be placed
-			}
-			if err != nil {
+			if err != nil && !IsNotFound(err) {
 				return err
+			}
+			if err != nil || !v.sees(c) {
+				// The row the page ended at is gone, or was never the
+				// viewer's: nothing can be placed below it (and another's
+				// conversation tells nothing of its activity).
+				return nil
 			}
 			from = c.ActivityPos()
 		}

@@ -136,6 +136,12 @@ func TestPortalCustomerSeesOnlyItsOwnAndNoNotes(t *testing.T) {
 	if !slices.Equal(ids(lrows), convIDs(l1)) {
 		t.Errorf("Lou's home %v", ids(lrows))
 	}
+	// Paging from another's conversation places nothing (else it would
+	// tell that conversation's activity).
+	l2 := newConv(t, d, lou.Email, "Lou's newest")
+	if rows, next, err := d.PortalConversations(kim.ID, l2.ID, 0); err != nil || len(rows) != 0 || next != 0 {
+		t.Errorf("Kim's home below Lou's conversation: %v %d %v", ids(rows), next, err)
+	}
 	// A customer cannot write a note.
 	var refused *domain.PortalRefusedError
 	if _, err := d.PortalNote(kim.ID, k1.ID, "psst"); !errors.As(err, &refused) {

@@ -124,6 +124,14 @@ func init() {
 		"Message":                    "Nachricht",
 		"Send":                       "Senden",
 		"Back to your conversations": "Zurück zu Ihren Anfragen",
+		"Give your conversation a subject, then send it again.": "Geben Sie Ihrer Anfrage einen Betreff und senden Sie sie noch einmal.",
+		"Write your message, then send it again.":               "Schreiben Sie Ihre Nachricht und senden Sie sie noch einmal.",
+		"Your reply was sent; the desk sees it now.":            "Ihre Antwort wurde gesendet; der Helpdesk sieht sie jetzt.",
+		"Your internal note was added.":                         "Ihre interne Notiz wurde hinzugefügt.",
+		"Open":                                                  "Offen",
+		"Waiting for your answer":                               "Wartet auf Ihre Antwort",
+		"Resolved":                                              "Gelöst",
+		"Closed":                                                "Geschlossen",
 
 		// times: "3. Dez. 2026, 15:04 CET"
 		dateFormat: "%[1]d. %[2]s %[3]s, %[4]s",

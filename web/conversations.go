@@ -92,7 +92,7 @@ func (s *server) home(w http.ResponseWriter, r *http.Request, v visitor) {
 		d.Rows = append(d.Rows, convRow{ID: c.ID, Subject: c.Subject, Status: statusWord(c.Status), State: string(c.Status),
 			LastActivity: c.LastActivity, Requester: c.Requester})
 	}
-	s.render(w, r, http.StatusOK, "home", view{Title: "Your conversations", Data: d})
+	s.render(w, r, http.StatusOK, "home", view{Title: s.tr(r, "Your conversations"), Data: d})
 }
 
 // messageView is one message of a thread as the portal shows it.
@@ -188,7 +188,11 @@ func (s *server) conversation(w http.ResponseWriter, r *http.Request, v visitor)
 		s.fail(w, r, http.StatusNotFound, nil)
 		return
 	}
-	s.showThread(w, r, v, id, http.StatusOK, sentNotices[r.URL.Query().Get("sent")], "", "", "")
+	notice := ""
+	if n, ok := sentNotices[r.URL.Query().Get("sent")]; ok {
+		notice = s.tr(r, n)
+	}
+	s.showThread(w, r, v, id, http.StatusOK, notice, "", "", "")
 }
 
 // showThread renders a thread, with a notice, or an error and what was
@@ -275,9 +279,9 @@ func (s *server) post(w http.ResponseWriter, r *http.Request, v visitor, what st
 		s.fail(w, r, http.StatusNotFound, nil)
 	case said(err):
 		if what == "note" {
-			s.showThread(w, r, v, id, http.StatusOK, "", sentence(err), "", body)
+			s.showThread(w, r, v, id, http.StatusOK, "", s.say(r, err), "", body)
 		} else {
-			s.showThread(w, r, v, id, http.StatusOK, "", sentence(err), body, "")
+			s.showThread(w, r, v, id, http.StatusOK, "", s.say(r, err), body, "")
 		}
 	default:
 		s.fail(w, r, http.StatusInternalServerError, err)
@@ -295,7 +299,7 @@ func (s *server) newConvForm(w http.ResponseWriter, r *http.Request, v visitor) 
 	if !s.mayOpen(w, r, v) {
 		return
 	}
-	s.render(w, r, http.StatusOK, "newconv", view{Title: "New conversation", Data: newConvData{}})
+	s.render(w, r, http.StatusOK, "newconv", view{Title: s.tr(r, "New conversation"), Data: newConvData{}})
 }
 
 func (s *server) mayOpen(w http.ResponseWriter, r *http.Request, v visitor) bool {
@@ -320,12 +324,12 @@ func (s *server) newConv(w http.ResponseWriter, r *http.Request, v visitor) {
 	var why string
 	switch {
 	case strings.TrimSpace(typed.Subject) == "":
-		why = "Give your conversation a subject, then send it again."
+		why = s.tr(r, "Give your conversation a subject, then send it again.")
 	case strings.TrimSpace(typed.Body) == "":
-		why = "Write your message, then send it again."
+		why = s.tr(r, "Write your message, then send it again.")
 	}
 	if why != "" {
-		s.render(w, r, http.StatusOK, "newconv", view{Title: "New conversation", Error: why, Data: typed})
+		s.render(w, r, http.StatusOK, "newconv", view{Title: s.tr(r, "New conversation"), Error: why, Data: typed})
 		return
 	}
 	c, err := s.desk.PortalNewConversation(v.user.ID, typed.Subject, typed.Body)
@@ -333,7 +337,7 @@ func (s *server) newConv(w http.ResponseWriter, r *http.Request, v visitor) {
 	case err == nil:
 		http.Redirect(w, r, "/c/"+strconv.FormatUint(uint64(c.ID), 10), http.StatusSeeOther)
 	case said(err):
-		s.render(w, r, http.StatusOK, "newconv", view{Title: "New conversation", Error: sentence(err), Data: typed})
+		s.render(w, r, http.StatusOK, "newconv", view{Title: s.tr(r, "New conversation"), Error: s.say(r, err), Data: typed})
 	default:
 		s.fail(w, r, http.StatusInternalServerError, err)
 	}

@@ -372,3 +372,27 @@ func TestPortalCollaboratorNotesOnly(t *testing.T) {
 		}
 	}
 }
+
+// A customer who reads German gets the conversation pages in German,
+// the handlers' sentences included.
+func TestPortalConversationsInGerman(t *testing.T) {
+	e := newEnv(t)
+	u, err := e.desk.CreateUser(owner, domain.UserInput{Email: "jonas@example.de", Name: "Jonas Berg", Language: "de"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tok := e.mailTo(u.Email)
+	c := e.activate(tok)
+	e.group("Openers", "", domain.CustConversationsCreate, u)
+	conv := e.agentConv(u.Email, "Drucker", "Bitte warten.")
+	if _, err := e.desk.SetStatus(owner, conv.ID, 0, domain.ConvResolved); err != nil {
+		t.Fatal(err)
+	}
+	wantPage(t, c.get("/"), http.StatusOK, `lang="de"`, "Ihre Anfragen", "Neue Anfrage", "Gelöst", "zuletzt aktiv")
+	id := convPath(conv.ID)
+	wantPage(t, c.get(id), http.StatusOK, "Ihre Antwort", "Antwort senden", "Ihre Antwort öffnet diese Anfrage wieder.")
+	wantRedirect(t, c.post(id+"/reply", url.Values{"body": {"Danke."}}), id+"?sent=reply")
+	wantPage(t, c.get(id+"?sent=reply"), http.StatusOK, "Ihre Antwort wurde gesendet; der Helpdesk sieht sie jetzt.", "Offen", "<strong>Sie</strong>")
+	wantPage(t, c.post("/new", url.Values{"subject": {""}, "body": {"Hallo"}}), http.StatusOK,
+		"Geben Sie Ihrer Anfrage einen Betreff und senden Sie sie noch einmal.")
+}
