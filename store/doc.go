@@ -45,6 +45,12 @@
 //	conv_by_status
 //	  <status byte><conversation id> -> empty   status byte: 1 open, 2 pending,
 //	                                            3 resolved, 4 closed (open first)
+//	conv_activity
+//	  <user id><activity, unix ns><conversation id> -> empty   the requester's, newest public message last
+//	conv_by_org
+//	  <org id><activity, unix ns><conversation id> -> empty    conversations with an organization
+//	conv_by_collaborator
+//	  <user id><activity, unix ns><conversation id> -> empty   a collaborator's conversations
 //	groups                (sequence: last group id)
 //	  <group id>          -> JSON domain.Group     a customer group and its permissions
 //	groups_by_name
