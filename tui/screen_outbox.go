@@ -305,7 +305,11 @@ func (s *outboxScreen) detail(m domain.OutboxMessage) string {
 	if m.ToName != "" {
 		to = sanitizeLine(m.ToName) + " <" + to + ">"
 	}
-	head := st.title.Render(cut(" "+string(m.Event)+" mail to "+to, s.w))
+	via := " mail to "
+	if m.Via() == domain.ChannelSMS {
+		via = " SMS to "
+	}
+	head := st.title.Render(cut(" "+string(m.Event)+via+to, s.w))
 	line := sanitizeLine(m.Delivery(s.c.when)) + " · " + plural(m.Attempts, "attempt")
 	if note := mailNote(m, s.transport); note != "" {
 		line += " · " + note
