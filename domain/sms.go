@@ -216,17 +216,28 @@ func SMSSegments(s string) (segments int, ucs2 bool) {
 	return segments, ucs2
 }
 
-// SMSText reduces a message's text to what an SMS carries: lines trimmed,
-// blank lines dropped, line ends as \n.
+// SMSText reduces a message's text to what an SMS carries: each paragraph
+// (lines up to a blank line) on one line, its line breaks and runs of
+// spaces made single spaces, blank lines dropped, line ends as \n. A
+// template's hard-wrapped paragraphs take no room for their wrapping.
 func SMSText(text string) string {
 	text = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\t", " ").Replace(text)
-	var lines []string
-	for l := range strings.SplitSeq(text, "\n") {
-		if l = strings.Join(strings.Fields(l), " "); l != "" {
-			lines = append(lines, l)
+	var paras, para []string
+	flush := func() {
+		if len(para) > 0 {
+			paras = append(paras, strings.Join(para, " "))
+			para = nil
 		}
 	}
-	return strings.Join(lines, "\n")
+	for l := range strings.SplitSeq(text, "\n") {
+		if l = strings.Join(strings.Fields(l), " "); l == "" {
+			flush()
+			continue
+		}
+		para = append(para, l)
+	}
+	flush()
+	return strings.Join(paras, "\n")
 }
 
 // FitSMS cuts text to at most max segments, keeping link (when text holds

@@ -111,8 +111,8 @@ func TestFitSMSKeepsTheLinkWhole(t *testing.T) {
 }
 
 func TestSMSText(t *testing.T) {
-	in := "Hello Ann,\r\n\r\n  An account was created   for you.\n\n\n\tThe team\n"
-	if got := domain.SMSText(in); got != "Hello Ann,\nAn account was created for you.\nThe team" {
+	in := "Hello Ann,\r\n\r\n  An account was created   for you.\nPlease confirm it\r\nhere:\n\n\n\tThe team\n"
+	if got := domain.SMSText(in); got != "Hello Ann,\nAn account was created for you. Please confirm it here:\nThe team" {
 		t.Errorf("SMSText = %q", got)
 	}
 }

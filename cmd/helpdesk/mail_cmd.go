@@ -249,7 +249,11 @@ func (a *app) mailRetryCommand() *cobra.Command {
 					return fmt.Errorf("cannot retry: %w", err)
 				}
 				printf(cmd, "Message %d to %s is queued again.\n", m.ID, m.To)
-				if !a.hasTransport() {
+				if m.Via() == domain.ChannelSMS {
+					if why, err := a.whyNotSent(s.desk); err == nil && why.sms != "" {
+						printf(cmd, "It stays queued: %s.\n", strings.TrimPrefix(why.sms, "not sent: "))
+					}
+				} else if !a.hasTransport() {
 					printf(cmd, "It stays queued until a mail worker runs with --smtp-host (or %s).\n", envSMTPHost)
 				}
 				return nil

@@ -128,7 +128,10 @@ func TestMailWorkerSendsSMS(t *testing.T) {
 		!strings.Contains(out, "the SMS gateway refused the credentials (HTTP 401)") {
 		t.Errorf("worker with a wrong token:\n%s", out)
 	}
-	c.ok("mail", "retry", "1")
+	t.Setenv(envSMSToken, "")
+	if out := c.ok("mail", "retry", "1"); out != "Message 1 to +33612345678 is queued again.\nIt stays queued: SMS needs HELPDESK_SMS_TOKEN.\n" {
+		t.Errorf("retry: %q", out)
+	}
 
 	t.Setenv(envSMSToken, token)
 	if out := c.ok("mail", "worker", "--once"); !strings.Contains(out, "sent message 1 to +33612345678") {
