@@ -80,12 +80,12 @@ const (
 
 // SettingKeys lists every key in the order screens show them.
 func SettingKeys() []string {
-	keys := []string{SettingBaseURL, SettingDeskName, SettingFrom, SettingSelfSignup, SettingSignupParent, SettingLanguage}
-	keys = append(keys, smsSettingKeys...)
+	keys := []string{SettingBaseURL, SettingDeskName, SettingFrom, SettingSelfSignup, SettingSignupParent}
 	for _, e := range MailEvents {
 		keys = append(keys, SettingTemplatePrefix+string(e))
 	}
-	return keys
+	keys = append(keys, smsSettingKeys...)
+	return append(keys, SettingLanguage)
 }
 
 // SettingHelp says in a few words what a key is for.
