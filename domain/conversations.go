@@ -421,6 +421,13 @@ func (d *Desk) queueReply(tx Tx, conv *Conversation, u User, body string, now ti
 	if err := tx.PutMessage(&m); err != nil {
 		return 0, err
 	}
+	// Every Message-ID the desk sends for a thread is indexed, so a reply
+	// to any of them (MailRefs keeps the last few only) finds its thread.
+	for _, id := range []string{conv.ThreadID, m.MessageID} {
+		if err := tx.PutMailID(id, conv.ID, true); err != nil {
+			return 0, err
+		}
+	}
 	return m.ID, nil
 }
 

@@ -145,6 +145,18 @@ type Tx interface {
 	// Logo's bytes are valid only inside the transaction.
 	Logo(org ID) ([]byte, error)
 
+	// Inbound mail. PutMailID indexes a Message-ID (with or without its
+	// angle brackets) as one of a conversation's, sent by the desk or
+	// carried by a customer's mail; an id indexed already keeps its first
+	// entry. MailID finds it (ErrNotFound when unknown). Attachments'
+	// bytes are kept by conversation, message seq and position (1, 2, ...);
+	// Attachment's bytes are valid only inside the transaction.
+	// DeleteConversation removes both.
+	PutMailID(msgID string, conv ID, fromDesk bool) error
+	MailID(msgID string) (conv ID, fromDesk bool, err error)
+	PutAttachment(conv ID, seq, n int, b []byte) error
+	Attachment(conv ID, seq, n int) ([]byte, error)
+
 	// The import fast path, all or nothing. BulkBegin marks an import in
 	// progress; BulkAppendUsers writes records and their member entries (ids
 	// assigned in order) but not the email index, and notes their ids in the

@@ -42,6 +42,12 @@ type Settings struct {
 	// template has no translation for, and the portal speaks it to a
 	// visitor whose language it has no catalogue for.
 	Language string `json:"language,omitempty"`
+	// InboundAddresses are the desk's own addresses: the only recipients
+	// inbound mail is taken for (none: the desk takes no mail).
+	InboundAddresses []string `json:"inbound_addresses,omitempty"`
+	// InboundMaxSize is the largest inbound message taken, in bytes; zero
+	// means DefaultInboundMaxSize.
+	InboundMaxSize int64 `json:"inbound_max_size,omitempty"`
 
 	Version   uint64    `json:"version,omitempty"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
@@ -72,6 +78,8 @@ const (
 	SettingSignupParent    = "signup-parent"
 	SettingTemplatePrefix  = "default-template."
 	SettingLanguage        = "language"
+	SettingInboundAddress  = "inbound-address"
+	SettingInboundMaxSize  = "inbound-max-size"
 	defaultDeskName        = "Helpdesk"
 	defaultPortalURL       = "http://localhost:8080"
 	maxDeskName            = 100
@@ -85,7 +93,7 @@ func SettingKeys() []string {
 		keys = append(keys, SettingTemplatePrefix+string(e))
 	}
 	keys = append(keys, smsSettingKeys...)
-	return append(keys, SettingLanguage)
+	return append(keys, SettingLanguage, SettingInboundAddress, SettingInboundMaxSize)
 }
 
 // SettingHelp says in a few words what a key is for.
@@ -106,6 +114,10 @@ func SettingHelp(key string) string {
 		return "organization that organizations created by self-signup go under"
 	case SettingLanguage:
 		return "default language of mail and portal (e.g. de) for customers who have none"
+	case SettingInboundAddress:
+		return `the desk's own addresses inbound mail is taken for, comma-separated ("support@example.com,help@example.com")`
+	case SettingInboundMaxSize:
+		return `largest inbound message taken, in bytes or with KB or MB ("10MB")`
 	}
 	if e, ok := strings.CutPrefix(key, SettingTemplatePrefix); ok {
 		return "template used for " + e + " mail"
@@ -132,6 +144,10 @@ func SettingDefault(key string) string {
 		return "none, top level"
 	case SettingLanguage:
 		return "none: templates as written, portal in English"
+	case SettingInboundAddress:
+		return "none: no mail is taken"
+	case SettingInboundMaxSize:
+		return FormatSize(DefaultInboundMaxSize)
 	}
 	if e, ok := strings.CutPrefix(key, SettingTemplatePrefix); ok {
 		return e
@@ -163,6 +179,13 @@ func (s Settings) SettingValue(key string, names func(ID) string) string {
 		return names(s.SignupParent)
 	case SettingLanguage:
 		return s.Language
+	case SettingInboundAddress:
+		return strings.Join(s.InboundAddresses, ",")
+	case SettingInboundMaxSize:
+		if s.InboundMaxSize == 0 {
+			return ""
+		}
+		return FormatSize(s.InboundMaxSize)
 	}
 	if e, ok := strings.CutPrefix(key, SettingTemplatePrefix); ok {
 		return s.template(MailEvent(e))
@@ -246,6 +269,14 @@ func (d *Desk) SetSetting(actor Actor, key, value string) (Settings, error) {
 			s.SignupParent = o.ID
 		case SettingLanguage:
 			if s.Language, err = ParseLanguage(value); err != nil {
+				return err
+			}
+		case SettingInboundAddress:
+			if s.InboundAddresses, err = parseInboundAddresses(value); err != nil {
+				return err
+			}
+		case SettingInboundMaxSize:
+			if s.InboundMaxSize, err = parseInboundMaxSize(value); err != nil {
 				return err
 			}
 		default:

@@ -73,34 +73,43 @@ func (d *Desk) CreateUser(actor Actor, in UserInput) (User, error) {
 	}
 	var u User
 	err = d.update(func(tx Tx, c *commit) error {
-		if err := ensureEmailFree(tx, f.email, 0); err != nil {
-			return err
-		}
-		orgID, err := resolveOrg(tx, f)
-		if err != nil {
-			return err
-		}
-		now := d.clock()
-		u = User{
-			Email: f.email.Address, Name: f.name, OrgID: orgID, TimeZone: f.tz,
-			Language: f.lang, Phone: f.phone, Role: f.role, State: StatePending,
-			Notes: f.notes, Version: 1, CreatedAt: now, UpdatedAt: now, UpdatedBy: actor.String(),
-		}
-		if err := tx.PutUser(&u); err != nil {
-			return err
-		}
-		c.emailChanged("", u.EmailKey(), u.ID)
-		c.event(SubjectUser, u.ID)
-		if err := d.queueAccountMail(tx, u, orgNamer(tx)(u.OrgID), f.mail, in.MailSubject, in.MailBody); err != nil {
-			return err
-		}
-		return audit(tx, AuditEntry{
-			At: now, Actor: actor.String(), Action: "user.create", SubjectKind: SubjectUser,
-			SubjectID: u.ID, Subject: u.Email, Changes: diffUser(User{}, u, orgNamer(tx)),
-			Note: "mail: " + string(f.mail),
-		})
+		var err error
+		u, err = d.createUser(tx, c, actor, f, in, "mail: "+string(f.mail))
+		return err
 	})
 	return u, err
+}
+
+// createUser is CreateUser inside a transaction: the one way a pending user
+// is made, by an agent or by a first mail to the desk (note ends the audit
+// entry).
+func (d *Desk) createUser(tx Tx, c *commit, actor Actor, f userFields, in UserInput, note string) (User, error) {
+	if err := ensureEmailFree(tx, f.email, 0); err != nil {
+		return User{}, err
+	}
+	orgID, err := resolveOrg(tx, f)
+	if err != nil {
+		return User{}, err
+	}
+	now := d.clock()
+	u := User{
+		Email: f.email.Address, Name: f.name, OrgID: orgID, TimeZone: f.tz,
+		Language: f.lang, Phone: f.phone, Role: f.role, State: StatePending,
+		Notes: f.notes, Version: 1, CreatedAt: now, UpdatedAt: now, UpdatedBy: actor.String(),
+	}
+	if err := tx.PutUser(&u); err != nil {
+		return User{}, err
+	}
+	c.emailChanged("", u.EmailKey(), u.ID)
+	c.event(SubjectUser, u.ID)
+	if err := d.queueAccountMail(tx, u, orgNamer(tx)(u.OrgID), f.mail, in.MailSubject, in.MailBody); err != nil {
+		return User{}, err
+	}
+	return u, audit(tx, AuditEntry{
+		At: now, Actor: actor.String(), Action: "user.create", SubjectKind: SubjectUser,
+		SubjectID: u.ID, Subject: u.Email, Changes: diffUser(User{}, u, orgNamer(tx)),
+		Note: note,
+	})
 }
 
 // ensureEmailFree refuses an email that belongs to a user other than self,

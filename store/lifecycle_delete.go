@@ -35,6 +35,9 @@ func (t *tx) DeleteConversation(id domain.ID) error {
 			return err
 		}
 	}
+	if err := t.deleteInbound(id); err != nil {
+		return err
+	}
 	if err := t.deletePortalIndexes(&c); err != nil {
 		return err
 	}

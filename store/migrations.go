@@ -82,6 +82,7 @@ var migrations = []migration{
 	{8, "drop the links stored in outbox messages: revoke their tokens, mint new ones at send", scrubLinks},
 	{9, "store every email composed (NFC), the form it is compared in", composeEmails},
 	{10, "add the portal's conversation indexes: conv_activity, conv_by_org, conv_by_collaborator; fill them", migratePortal},
+	{11, "add the inbound mail buckets: mail_ids, conv_mail_ids, attachments; index the Message-IDs sent so far", migrateInbound},
 }
 
 // SchemaVersion is the version this build writes.

@@ -83,6 +83,7 @@ func Salvage(ctx context.Context, src, dst string) (SalvageReport, error) {
 	seqs := map[string]uint64{}
 	var members [][]byte // group_members keys
 	logos := map[domain.ID][]byte{}
+	atts := map[string][]byte{} // attachments' bytes by key
 	kinds := map[string]recordKind{}
 	for _, rk := range recordKinds {
 		kinds[string(rk.bucket)] = rk
@@ -130,6 +131,10 @@ func Salvage(ctx context.Context, src, dst string) (SalvageReport, error) {
 				}
 			case name == string(bucketOrgLogos):
 				logos[domain.ID(btoi(k))] = bytes.Clone(v)
+			case name == string(bucketAttachments):
+				if len(k) == 24 {
+					atts[string(k)] = bytes.Clone(v)
+				}
 			}
 		}
 		f, err := os.Open(src)
@@ -175,7 +180,7 @@ func Salvage(ctx context.Context, src, dst string) (SalvageReport, error) {
 	if err != nil {
 		return rep, err
 	}
-	w := &salvageWriter{got: got, lost: lost, logos: logos, members: members, seqs: seqs, rep: &rep}
+	w := &salvageWriter{got: got, lost: lost, logos: logos, atts: atts, members: members, seqs: seqs, rep: &rep}
 	if mark := btoi(importMark); mark != 0 {
 		w.importFrom = domain.ID(mark)
 	}
@@ -225,6 +230,7 @@ type salvageWriter struct {
 	got        map[string][]salvaged
 	lost, kept map[string]int
 	logos      map[domain.ID][]byte
+	atts       map[string][]byte
 	members    [][]byte
 	importFrom domain.ID
 	seqs       map[string]uint64
@@ -407,6 +413,9 @@ func (w *salvageWriter) write(ctx context.Context, t *tx, settings []byte) error
 			if m.OutboxID != 0 && !outbox[m.OutboxID] {
 				m.OutboxID = 0
 			}
+			if err := w.attachments(t, &m); err != nil {
+				return false, err
+			}
 			if err := t.PutConvMessage(&m); err != nil {
 				return false, err
 			}
@@ -422,7 +431,11 @@ func (w *salvageWriter) write(ctx context.Context, t *tx, settings []byte) error
 			w.note("conversation %d: %d of its %d collaborators are kept", c.ID, len(kept), len(c.Collaborators))
 			c.Collaborators = kept
 		}
-		return t.PutConversation(c) == nil, nil
+		if t.PutConversation(c) != nil {
+			return false, t.deleteInbound(c.ID)
+		}
+		// Threading goes on: the Message-IDs it kept are indexed again.
+		return true, indexConvMailIDs(t, *c)
 	})
 	if err != nil {
 		return err
@@ -478,4 +491,23 @@ func createAt(path string, v int) (*DB, error) {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
 	return &DB{bolt: b, path: path}, nil
+}
+
+// attachments writes the bytes of a kept message's attachments; one whose
+// bytes were lost (or do not match its size) leaves the message's list.
+func (w *salvageWriter) attachments(t *tx, m *domain.ConvMessage) error {
+	var kept []domain.Attachment
+	for i, a := range m.Attachments {
+		b, ok := w.atts[string(attachmentKey(m.ConvID, m.Seq, i+1))]
+		if !ok || int64(len(b)) != a.Size {
+			w.note("conversation %d: message %d: attachment %s was lost", m.ConvID, m.Seq, a.Name)
+			continue
+		}
+		if err := t.PutAttachment(m.ConvID, m.Seq, len(kept)+1, b); err != nil {
+			return err
+		}
+		kept = append(kept, a)
+	}
+	m.Attachments = kept
+	return nil
 }
