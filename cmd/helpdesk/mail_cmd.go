@@ -519,8 +519,9 @@ func (a *app) mailConfigured() bool {
 // It sends mail when an SMTP host is configured and SMS when the SMS token
 // is given (HELPDESK_SMS_TOKEN or _FILE); with neither it runs nothing (all
 // stays queued) and returns a no-op stop; with an SMTP host but no sender
-// anywhere (flag, environment, stored setting) it refuses to start. stop cancels the worker and waits
-// for it, so a message being sent is finished first.
+// anywhere (flag, environment, stored setting) it refuses to start. stop
+// cancels the worker and waits for it, so a message being sent is finished
+// first.
 func (a *app) startMailWorker(desk *domain.Desk, onResult func(mailer.Result), onError func(error)) (stop func(), err error) {
 	cfg, err := a.smtpConfig()
 	if err != nil {
