@@ -48,8 +48,9 @@ func ParseMailEvent(s string) (MailEvent, error) {
 }
 
 // MailTags are the placeholders a template may use. {MESSAGE} becomes the
-// verification or set-password link.
-var MailTags = []string{"NAME", "FIRST_NAME", "EMAIL", "ORGANIZATION", "DESK_NAME", "MESSAGE"}
+// verification or set-password link, {EXPIRES} the moment it stops
+// working, in the customer's time zone and naming it.
+var MailTags = []string{"NAME", "FIRST_NAME", "EMAIL", "ORGANIZATION", "DESK_NAME", "MESSAGE", "EXPIRES"}
 
 // Template is an agent-editable account email: plain text with {TAG}
 // placeholders. The HTML part is generated from the text when it is sent.
@@ -171,12 +172,17 @@ func ValidateTemplate(event MailEvent, subject, body string) error {
 	if strings.Contains(subject, "{MESSAGE}") {
 		return invalid("subject", "{MESSAGE} (the link) belongs in the body, not the subject")
 	}
+	if !event.NeedsLink() && strings.Contains(subject+body, "{EXPIRES}") {
+		return invalid("template", "{EXPIRES} is when the link stops working, and a %s email has no link; remove it", event)
+	}
 	return nil
 }
 
 // MailVars are the values of the tags for one message.
 type MailVars struct {
 	Name, Email, Organization, DeskName, Link string
+	// Expires is when the link stops working, as the customer reads it.
+	Expires string
 }
 
 func (v MailVars) lookup(tag string) string {
@@ -199,6 +205,8 @@ func (v MailVars) lookup(tag string) string {
 		return v.DeskName
 	case "MESSAGE":
 		return v.Link
+	case "EXPIRES":
+		return v.Expires
 	}
 	return "{" + tag + "}"
 }
@@ -284,7 +292,14 @@ type OutboxMessage struct {
 	Holder     string    `json:"holder,omitempty"`
 	LeaseUntil time.Time `json:"lease_until,omitzero"`
 	// From is the sender, set only on a message composed for sending.
-	From      string    `json:"-"`
+	From string `json:"-"`
+	// TimeZone is the recipient's time zone when the mail was queued (""
+	// for UTC): {EXPIRES} is filled in it when the mail is sent.
+	TimeZone string `json:"time_zone,omitempty"`
+	// LinkExpires is when the link of a message composed for sending stops
+	// working; never stored.
+	LinkExpires time.Time `json:"-"`
+
 	State     MailState `json:"state"`
 	Attempts  int       `json:"attempts"`
 	NextTry   time.Time `json:"next_try"`
@@ -366,4 +381,16 @@ func (m OutboxMessage) Via() Channel {
 
 func (m OutboxMessage) String() string {
 	return fmt.Sprintf("message %d to %s (%s)", m.ID, m.To, m.State)
+}
+
+// ExpiryIn is a link's expiry as a customer in zone (an IANA name; ""
+// for UTC) reads it, naming the zone: "2026-12-06 15:04 CET".
+func ExpiryIn(t time.Time, zone string) string {
+	loc := time.UTC
+	if zone != "" {
+		if l, err := time.LoadLocation(zone); err == nil {
+			loc = l
+		}
+	}
+	return t.In(loc).Format("2006-01-02 15:04 MST")
 }

@@ -41,7 +41,7 @@ func (d *Desk) queueAccountMail(tx Tx, u User, org string, choice MailChoice, su
 }
 
 func (d *Desk) queueMail(tx Tx, u User, org string, event MailEvent, subject, body string, settings Settings) error {
-	return d.queueMailTo(tx, recipient{userID: u.ID, email: u.Email, name: u.Name, org: org}, event, subject, body, settings, nil)
+	return d.queueMailTo(tx, recipient{userID: u.ID, email: u.Email, name: u.Name, org: org, tz: u.TimeZone}, event, subject, body, settings, nil)
 }
 
 // recipient is who a queued account mail goes to: a user, or (for a
@@ -49,6 +49,7 @@ func (d *Desk) queueMail(tx Tx, u User, org string, event MailEvent, subject, bo
 type recipient struct {
 	userID           ID
 	email, name, org string
+	tz               string // time zone, for {EXPIRES}
 }
 
 // queueMailTo renders a template for a recipient and queues it. The tags
@@ -61,7 +62,7 @@ type recipient struct {
 // minted.
 func (d *Desk) queueMailTo(tx Tx, r recipient, event MailEvent, subject, body string, settings Settings, signup *SignupRequest) error {
 	now := d.clock()
-	vars := MailVars{Name: r.name, Email: r.email, Organization: r.org, DeskName: "{DESK_NAME}", Link: "{MESSAGE}"}
+	vars := MailVars{Name: r.name, Email: r.email, Organization: r.org, DeskName: "{DESK_NAME}", Link: "{MESSAGE}", Expires: "{EXPIRES}"}
 	subj, text := RenderTemplate(subject, body, vars)
 	id, err := tx.NextMessageID()
 	if err != nil {
@@ -74,7 +75,7 @@ func (d *Desk) queueMailTo(tx Tx, r recipient, event MailEvent, subject, body st
 	m := OutboxMessage{
 		ID: id, MessageID: mid,
 		UserID: r.userID, Event: event, To: r.email, ToName: r.name, Subject: subj, Text: text, Compose: true,
-		State: MailQueued, NextTry: now, CreatedAt: now, UpdatedAt: now,
+		State: MailQueued, NextTry: now, CreatedAt: now, UpdatedAt: now, TimeZone: r.tz,
 	}
 	if event == EventCreateAccount {
 		m.Signup = signup
@@ -136,7 +137,7 @@ func mintToken(tx Tx, m *OutboxMessage, now time.Time, ttl time.Duration) (strin
 	if err := tx.PutToken(t); err != nil {
 		return "", err
 	}
-	m.TokenHash = hash
+	m.TokenHash, m.LinkExpires = hash, t.ExpiresAt
 	return plain, nil
 }
 
@@ -165,6 +166,9 @@ func (d *Desk) composeForSending(m OutboxMessage, s Settings, token string) Outb
 		}
 		m.Subject, m.Text = fillDeferred(m.Subject, m.Text, ms.deskName, link)
 		m.Link = link
+		if token != "" {
+			m.Subject, m.Text = fillExpiry(m.Subject, m.Text, ExpiryIn(m.LinkExpires, m.TimeZone))
+		}
 	}
 	if m.Channel == ChannelSMS {
 		// An SMS carries the text alone, as plain lines, cut to its
@@ -189,12 +193,22 @@ func (d *Desk) forAgents(m OutboxMessage, s Settings) OutboxMessage {
 	}
 	if m.Compose {
 		m.Subject, m.Text = fillDeferred(m.Subject, m.Text, ms.deskName, note)
+		m.Subject, m.Text = fillExpiry(m.Subject, m.Text, expiryNote)
 	} else if m.Link != "" {
 		m.Text = strings.ReplaceAll(m.Text, m.Link, note)
 	}
 	m.Subject, m.Text = MaskLinks(m.Subject), MaskLinks(m.Text)
 	m.Link, m.TokenHash, m.Signup = "", nil, nil
 	return m
+}
+
+// expiryNote is what agents see where a mail says when its link expires.
+const expiryNote = "[the link's expiry, in the customer's time zone]"
+
+// fillExpiry replaces {EXPIRES}, left in a stored message until its link
+// is made.
+func fillExpiry(subject, text, expires string) (string, string) {
+	return strings.ReplaceAll(subject, "{EXPIRES}", expires), strings.ReplaceAll(text, "{EXPIRES}", expires)
 }
 
 // fillDeferred replaces the two tags left in a stored message.
@@ -353,13 +367,14 @@ func (d *Desk) SetTemplate(actor Actor, name string, e TemplateEdit) (Template, 
 // PreviewTemplate renders a subject and body for a sample customer, as the
 // template editor shows it while the agent types.
 func (d *Desk) PreviewTemplate(subject, body string) (string, string) {
-	ms := d.mailSettings(Settings{})
-	if s, err := d.DeskSettings(); err == nil {
-		ms = d.mailSettings(s)
+	st, err := d.DeskSettings()
+	if err != nil {
+		st = Settings{}
 	}
+	ms := d.mailSettings(st)
 	return RenderTemplate(subject, body, MailVars{
 		Name: "Ann Lee", Email: "ann.lee@example.com", Organization: "Acme", DeskName: ms.deskName,
-		Link: ms.link("SAMPLE-TOKEN"),
+		Link: ms.link("SAMPLE-TOKEN"), Expires: ExpiryIn(d.clock().Add(st.ttl()), ""),
 	})
 }
 

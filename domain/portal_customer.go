@@ -218,7 +218,7 @@ func (d *Desk) Signup(in SignupRequest) error {
 		if err != nil {
 			return err
 		}
-		return d.queueMailTo(tx, recipient{email: req.Email, name: req.Name, org: req.Organization},
+		return d.queueMailTo(tx, recipient{email: req.Email, name: req.Name, org: req.Organization, tz: req.TimeZone},
 			EventCreateAccount, t.Subject, t.Body, settings, &req)
 	})
 }

@@ -190,3 +190,45 @@ func TestSignupMailInTheLanguageTyped(t *testing.T) {
 		t.Errorf("signup in German: subject %q", got)
 	}
 }
+
+func TestLinkExpiryInTheCustomersZone(t *testing.T) {
+	d := newDesk(t)
+	s, b := "Ihr Link für {DESK_NAME}", "Hallo {FIRST_NAME}: {MESSAGE}\nGültig bis {EXPIRES}.\n"
+	if _, err := d.SetTemplate(ann, "verify", domain.TemplateEdit{Language: "de", Subject: &s, Body: &b}); err != nil {
+		t.Fatal(err)
+	}
+	eb := "Hello {FIRST_NAME}: {MESSAGE}\nThe link works until {EXPIRES}.\n"
+	if _, err := d.SetTemplate(ann, "verify", domain.TemplateEdit{Body: &eb}); err != nil {
+		t.Fatal(err)
+	}
+	// A mail without a link has no expiry to tell.
+	wb := "Welcome, until {EXPIRES}"
+	if _, err := d.SetTemplate(ann, "welcome", domain.TemplateEdit{Body: &wb}); err == nil || !strings.Contains(err.Error(), "{EXPIRES}") {
+		t.Errorf("{EXPIRES} in a welcome mail: %v", err)
+	}
+	mustUser(t, d, domain.UserInput{Email: "jonas@x.com", Name: "Jonas", Language: "de", TimeZone: "Europe/Berlin"})
+	mustUser(t, d, domain.UserInput{Email: "kim@x.com", Name: "Kim", TimeZone: "America/New_York"})
+	mustUser(t, d, domain.UserInput{Email: "lee@x.com", Name: "Lee"})
+	// Agents see where the expiry goes, not a made-up one.
+	for _, m := range outbox(t, d) {
+		if strings.Contains(m.Text, "{EXPIRES}") || !strings.Contains(m.Text, "[the link's expiry, in the customer's time zone]") {
+			t.Errorf("as agents see message %d: %q", m.ID, m.Text)
+		}
+	}
+	// The desk's clock is at 2026-11-23 09:00 UTC; links last 7 days.
+	claimed := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	want := map[string]string{
+		"jonas@x.com": "Gültig bis 2026-11-30 10:00 CET.",
+		"kim@x.com":   "The link works until 2026-11-30 04:00 EST.",
+		"lee@x.com":   "The link works until 2026-11-30 09:00 UTC.",
+	}
+	for range want {
+		m, ok, err := d.ClaimNext("worker", claimed, time.Minute)
+		if err != nil || !ok {
+			t.Fatalf("claim: %v %v", ok, err)
+		}
+		if !strings.Contains(m.Text, want[m.To]) || !strings.Contains(m.Text, m.Link) {
+			t.Errorf("mail to %s as sent: %q, want %q", m.To, m.Text, want[m.To])
+		}
+	}
+}

@@ -107,8 +107,10 @@ func (a *app) templateSetCommand() *cobra.Command {
 
 Subject and body are plain text with tags: {` + strings.Join(domain.MailTags, "}, {") + `}.
 {MESSAGE} becomes the set-password link: verify and reset mail must contain
-it, in the body. An unknown tag is refused by name. The HTML part of the mail
-is generated from the text.
+it, in the body. {EXPIRES} becomes when that link stops working, in the
+customer's time zone and naming it ("2026-12-06 15:04 CET"; UTC for a
+customer without one); only mail with a link may use it. An unknown tag is
+refused by name. The HTML part of the mail is generated from the text.
 
 With --language LANG (a BCP 47 tag such as de or pt-BR) the command adds or
 edits the template's translation into that language instead: the template
