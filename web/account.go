@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"helpdesk/domain"
 )
@@ -31,7 +30,7 @@ var permissionWords = map[string]string{
 // agreement and what it may do.
 func (s *server) account(w http.ResponseWriter, r *http.Request, v visitor) {
 	u := v.user
-	d := accountData{Name: u.DisplayName(), Email: u.Email, State: string(u.State), Agreement: "No agreement applies to your account."}
+	d := accountData{Name: u.DisplayName(), Email: u.Email, State: string(u.State), Agreement: s.tr(r, "No agreement applies to your account.")}
 	if u.OrgID != 0 {
 		d.Organization = s.desk.OrgName(u.OrgID)
 	}
@@ -42,10 +41,9 @@ func (s *server) account(w http.ResponseWriter, r *http.Request, v visitor) {
 	}
 	if st.Agreement != nil {
 		if st.Accepted {
-			d.Agreement = st.Agreement.Title + ": accepted on " + st.AcceptedAt.UTC().Format(time.DateOnly) +
-				" (version " + strconv.Itoa(st.AcceptedVersion) + ")."
+			d.Agreement = s.tr(r, "%s: accepted on %s (version %d).", st.Agreement.Title, s.locale(r).formatTime(st.AcceptedAt), st.AcceptedVersion)
 		} else {
-			d.Agreement = st.Agreement.Title + ": not accepted yet."
+			d.Agreement = s.tr(r, "%s: not accepted yet.", st.Agreement.Title)
 		}
 	}
 	_, perms, err := s.desk.UserGroups(u.ID)
@@ -61,7 +59,7 @@ func (s *server) account(w http.ResponseWriter, r *http.Request, v visitor) {
 			d.Permissions = append(d.Permissions, name)
 		}
 	}
-	s.render(w, r, http.StatusOK, "account", view{Title: "Your account", Data: d})
+	s.render(w, r, http.StatusOK, "account", view{Title: s.tr(r, "Your account"), Data: d})
 }
 
 // agreementData is the agreement to accept.

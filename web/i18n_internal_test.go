@@ -162,6 +162,16 @@ func TestCatalogsCoverEveryText(t *testing.T) {
 	for _, ch := range domain.Channels {
 		want["profile channels"] = append(want["profile channels"], string(ch))
 	}
+	// Texts templates take from data ({{$.T .State}}, {{$.T .}}).
+	for _, st := range domain.States {
+		want["account states"] = append(want["account states"], string(st))
+	}
+	for _, w := range permissionWords {
+		want["account.go permissionWords"] = append(want["account.go permissionWords"], w)
+	}
+	for _, n := range sentNotices {
+		want["conversations.go sentNotices"] = append(want["conversations.go sentNotices"], n)
+	}
 	want["i18n.go"] = append(months[:], dateFormat)
 	for _, sentence := range []error{domain.ErrSignInFailed, domain.ErrTokenInvalid} {
 		want["domain sentences"] = append(want["domain sentences"], sentence.Error()+".")

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"helpdesk/domain"
 )
@@ -105,4 +106,32 @@ func TestSignedInCustomerGetsTheirLanguage(t *testing.T) {
 	wantPage(t, p, http.StatusOK, "Gespeichert.", "<h1>Ihr Profil</h1>")
 	p = c.postIn("/profile", "en", url.Values{"version": {"x"}, "name": {"Jo"}})
 	wantPage(t, p, http.StatusOK, "Dieses Formular ist veraltet")
+}
+
+// TestTimesInTheCustomersZone: a moment on a page is in the signed-in
+// customer's zone and names it, in their language.
+func TestTimesInTheCustomersZone(t *testing.T) {
+	e := newEnv(t)
+	org, err := e.desk.CreateOrg(owner, domain.OrgInput{Name: "Globex"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.desk.SetAgreement(owner, org.ID, "Standard Rates", "We help."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.desk.CreateUser(owner, domain.UserInput{Email: "jonas@globex.example", Name: "Jonas", Org: "Globex",
+		Language: "de", TimeZone: "Asia/Kolkata"}); err != nil {
+		t.Fatal(err)
+	}
+	_, tok := e.mailTo("jonas@globex.example")
+	c := e.activate(tok)
+	wantPage(t, c.get("/agreement"), http.StatusOK, "Version 1, von Globex. Lesen und akzeptieren Sie sie, um fortzufahren.", "Ich akzeptiere Standard Rates (Version 1)")
+	wantRedirect(t, c.post("/agreement", url.Values{"accept": {"yes"}}), "/")
+	kolkata, err := time.LoadLocation("Asia/Kolkata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := e.clock.Now().In(kolkata) // the desk's clock stands still in this test
+	wantPage(t, c.get("/account"), http.StatusOK, "Standard Rates: akzeptiert am "+strconv.Itoa(at.Day())+". ",
+		at.Format(" 2006, 15:04 IST")+" (Version 1).")
 }
