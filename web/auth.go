@@ -226,7 +226,14 @@ func (s *server) signupForm(w http.ResponseWriter, r *http.Request) {
 	if !s.signupOn(w, r) {
 		return
 	}
-	s.render(w, r, http.StatusOK, "signup", view{Title: s.tr(r, "Create an account"), Data: signupData{}})
+	// The language the browser asks for, when the portal speaks it, is
+	// offered as the account's: the create-account mail and later mail
+	// then come in the language the customer read the form in.
+	d := signupData{}
+	if tag, ok := browserLanguage(r.Header.Get("Accept-Language")); ok {
+		d.Language = tag.String()
+	}
+	s.render(w, r, http.StatusOK, "signup", view{Title: s.tr(r, "Create an account"), Data: d})
 }
 
 func (s *server) signup(w http.ResponseWriter, r *http.Request) {

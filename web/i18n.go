@@ -78,6 +78,21 @@ func pickLanguage(own, acceptLanguage, deskDefault string) language.Tag {
 	return ls.tags[i]
 }
 
+// browserLanguage is the catalogue language the browser asks for
+// (Accept-Language), if the portal has one it asks for.
+func browserLanguage(acceptLanguage string) (language.Tag, bool) {
+	ts, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(ts) == 0 {
+		return language.Tag{}, false
+	}
+	ls := locales()
+	_, i, conf := ls.matcher.Match(ts...)
+	if conf == language.No {
+		return language.Tag{}, false
+	}
+	return ls.tags[i], true
+}
+
 // locale is the visitor's: the signed-in customer's language and time
 // zone, the browser's language for a visitor who is not signed in, the
 // desk's default language, and UTC when no zone is known.

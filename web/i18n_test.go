@@ -135,3 +135,28 @@ func TestTimesInTheCustomersZone(t *testing.T) {
 	wantPage(t, c.get("/account"), http.StatusOK, "Standard Rates: akzeptiert am "+strconv.Itoa(at.Day())+". ",
 		at.Format(" 2006, 15:04 IST")+" (Version 1).")
 }
+
+// TestSignupInTheBrowsersLanguage: the signup form offers the language
+// the page is read in, and the create-account mail comes in it.
+func TestSignupInTheBrowsersLanguage(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.desk.SetSetting(owner, "self-signup", "on"); err != nil {
+		t.Fatal(err)
+	}
+	subject, body := "Konto bei {DESK_NAME} fertig anlegen", "Hallo {FIRST_NAME},\n\nhier geht es weiter: {MESSAGE}\n"
+	if _, err := e.desk.SetTemplate(owner, "create-account", domain.TemplateEdit{Language: "de", Subject: &subject, Body: &body}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.client()
+	wantPage(t, c.getIn("/signup", "de-AT,de;q=0.9"), http.StatusOK, `<h1>Konto anlegen</h1>`, `name="language" value="de"`)
+	wantPage(t, c.getIn("/signup", "en-GB"), http.StatusOK, `name="language" value="en"`)
+	// A language the portal does not speak is not guessed.
+	wantPage(t, c.getIn("/signup", "fr"), http.StatusOK, `name="language" value=""`)
+
+	p := c.postIn("/signup", "de", url.Values{"email": {"lea@example.com"}, "name": {"Lea"}, "language": {"de"}})
+	wantPage(t, p, http.StatusOK, "Sehen Sie in Ihre E-Mails")
+	m, tok := e.mailTo("lea@example.com")
+	if m.Subject != "Konto bei Helpdesk fertig anlegen" || !strings.HasPrefix(m.Text, "Hallo Lea,") || tok == "" {
+		t.Errorf("create-account mail: %q %q", m.Subject, m.Text)
+	}
+}
