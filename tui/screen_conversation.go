@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -157,6 +158,7 @@ func (s *convScreen) wrap() {
 	st := s.c.st
 	s.lines = s.lines[:0]
 	bw := max(s.w-6, 10)
+	natt := 0 // attachments are numbered across the thread, as conv attachment takes them
 	for i, m := range s.msgs {
 		if i > 0 {
 			s.lines = append(s.lines, "")
@@ -176,6 +178,16 @@ func (s *convScreen) wrap() {
 			s.lines = append(s.lines, " "+cut(s.customerHead(m, when), s.w-2))
 			for _, l := range body {
 				s.lines = append(s.lines, " "+st.tabActive.Render("┃ ")+st.value.Render(l))
+			}
+			if m.Quoted != "" {
+				// Collapsed: the earlier text the mail quoted.
+				n := strings.Count(m.Quoted, "\n") + 1
+				s.lines = append(s.lines, " "+st.tabActive.Render("┃ ")+st.muted.Render(cut(fmt.Sprintf("… %d quoted line(s) hidden", n), s.w-4)))
+			}
+			for _, a := range m.Attachments {
+				natt++
+				line := fmt.Sprintf("attachment %d: %s (%s, %d bytes)", natt, sanitizeLine(a.Name), sanitizeLine(a.Type), a.Size)
+				s.lines = append(s.lines, " "+st.tabActive.Render("┃ ")+st.muted.Render(cut(line, s.w-4)))
 			}
 			continue
 		}

@@ -109,6 +109,10 @@ type configJSON struct {
 	SignupParent     string            `json:"signup_parent"`
 	Language         string            `json:"language"`
 	DefaultTemplates map[string]string `json:"default_templates"`
+	// InboundAddresses is always an array; InboundMaxSize is in bytes,
+	// the default when unset.
+	InboundAddresses []string `json:"inbound_addresses"`
+	InboundMaxSize   int64    `json:"inbound_max_size"`
 }
 
 // settingsView shows the stored settings with their defaults and this
@@ -174,6 +178,11 @@ func (v settingsView) json() configJSON {
 		SignupParent:     v.st.SettingValue(domain.SettingSignupParent, v.names),
 		Language:         v.st.Language,
 		DefaultTemplates: map[string]string{},
+		InboundAddresses: append([]string{}, v.st.InboundAddresses...),
+		InboundMaxSize:   v.st.InboundMaxSize,
+	}
+	if j.InboundMaxSize == 0 {
+		j.InboundMaxSize = domain.DefaultInboundMaxSize
 	}
 	for _, e := range domain.MailEvents {
 		j.DefaultTemplates[string(e)] = v.st.SettingValue(domain.SettingTemplatePrefix+string(e), v.names)

@@ -31,9 +31,12 @@ func TestConfigShowDefaultsAndJSONFields(t *testing.T) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	want := []string{"base_url", "default_templates", "desk_name", "from", "language", "self_signup", "signup_parent", "sms_account", "sms_from", "sms_url"}
+	want := []string{"base_url", "default_templates", "desk_name", "from", "inbound_addresses", "inbound_max_size", "language", "self_signup", "signup_parent", "sms_account", "sms_from", "sms_url"}
 	if !slices.Equal(keys, want) {
 		t.Errorf("config JSON fields %v, want exactly %v", keys, want)
+	}
+	if a, ok := m["inbound_addresses"].([]any); !ok || len(a) != 0 || m["inbound_max_size"] != float64(domain.DefaultInboundMaxSize) {
+		t.Errorf("fresh desk inbound settings: %v %v; want [] and the default size", m["inbound_addresses"], m["inbound_max_size"])
 	}
 	if m["base_url"] != "" || m["desk_name"] != "" || m["from"] != "" || m["self_signup"] != false || m["signup_parent"] != "" {
 		t.Errorf("fresh desk settings: %v", m)

@@ -16,7 +16,7 @@ import (
 func (a *app) convCommand() *cobra.Command {
 	return group(&cobra.Command{Use: "conv", Short: "Conversations with customers: start, list, show, reply, set status, assign"},
 		a.convNewCommand(), a.convListCommand(), a.convShowCommand(), a.convReplyCommand(),
-		a.convStatusCommand(), a.convAssignCommand(), a.convCollaboratorCommand())
+		a.convStatusCommand(), a.convAssignCommand(), a.convCollaboratorCommand(), a.convAttachmentCommand())
 }
 
 // convJSON is the --json shape of a conversation: a contract with scripts.
@@ -52,6 +52,22 @@ type convMessageJSON struct {
 	Body      string `json:"body"`
 	CreatedAt string `json:"created_at"`
 	Mailed    bool   `json:"mailed"`
+	// A customer's message (portal or mail): from_customer, via "portal"
+	// or "email"; a mail's cut quote, its attachments (n numbers them
+	// across the conversation, as conv attachment takes it) and why it is
+	// flagged. Empty or absent otherwise.
+	FromCustomer bool                 `json:"from_customer,omitempty"`
+	Via          string               `json:"via,omitempty"`
+	Quoted       string               `json:"quoted,omitempty"`
+	Attachments  []convAttachmentJSON `json:"attachments,omitempty"`
+	Flag         string               `json:"flag,omitempty"`
+}
+
+type convAttachmentJSON struct {
+	N    int    `json:"n"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+	Size int64  `json:"size"`
 }
 
 // convNames resolves the ids a conversation names, caching them while a
@@ -299,11 +315,18 @@ func (a *app) convShowCommand() *cobra.Command {
 					j.Collaborators = append(j.Collaborators, u.Email)
 				}
 				j.Messages = []convMessageJSON{}
+				natt := 0
 				for _, m := range msgs {
-					j.Messages = append(j.Messages, convMessageJSON{
+					mj := convMessageJSON{
 						ID: m.Seq, Kind: string(m.Kind), Author: m.Author, Body: m.Body,
 						CreatedAt: convTime(m.CreatedAt), Mailed: m.Mailed(),
-					})
+						FromCustomer: m.FromCustomer, Via: m.Via, Quoted: m.Quoted, Flag: m.Flag,
+					}
+					for _, at := range m.Attachments {
+						natt++
+						mj.Attachments = append(mj.Attachments, convAttachmentJSON{N: natt, Name: at.Name, Type: at.Type, Size: at.Size})
+					}
+					j.Messages = append(j.Messages, mj)
 				}
 				if asJSON {
 					return writeJSON(cmd.OutOrStdout(), j)
@@ -326,17 +349,29 @@ func (a *app) convShowCommand() *cobra.Command {
 				if err := tw.Flush(); err != nil {
 					return err
 				}
-				for _, m := range msgs {
+				for i, m := range msgs {
 					mail := "mailed"
 					switch {
 					case m.Kind == domain.KindNote:
 						mail = "internal"
+					case m.FromCustomer:
+						mail = "from the customer, by " + m.Via
 					case !m.Mailed():
 						mail = "not mailed: " + m.NotMailed
 					}
 					fmt.Fprintf(w, "\n--- #%d %s by %s, %s (%s)\n", m.Seq, m.Kind, oneLine(m.Author, 0), convTime(m.CreatedAt), mail)
+					if m.Flag != "" {
+						fmt.Fprintf(w, "flagged: %s\n", oneLine(m.Flag, 0))
+					}
 					w.WriteString(strings.ReplaceAll(m.Body, "\t", "    "))
 					w.WriteString("\n")
+					if m.Quoted != "" {
+						// Collapsed: the earlier text the mail quoted.
+						fmt.Fprintf(w, "[%d quoted line(s) hidden; conv show --json has them]\n", strings.Count(m.Quoted, "\n")+1)
+					}
+					for _, at := range j.Messages[i].Attachments {
+						fmt.Fprintf(w, "%s\n", attachmentLine(at.N, domain.Attachment{Name: at.Name, Type: at.Type, Size: at.Size}))
+					}
 				}
 				return nil
 			})

@@ -41,6 +41,9 @@ func forward(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil || c == nil || notForwarded[c.CommandPath()] {
 		return 0, false
 	}
+	if c.CommandPath() == programName+" conv attachment" && (&app{term: stdout}).rawToTerminal() {
+		return 0, false // refused here: raw bytes never go to a terminal
+	}
 	c.SetOut(io.Discard)
 	c.SetErr(io.Discard)
 	if err := c.ParseFlags(rest); err != nil {

@@ -28,8 +28,9 @@ import (
 // `user add` reads the same desk name and link base as the worker.
 func (a *app) mailCommand(root *cobra.Command) *cobra.Command {
 	a.registerMailFlags(root.PersistentFlags())
-	return group(&cobra.Command{Use: "mail", Short: "List, show and retry queued account mail; run the delivery worker; send a test"},
-		a.mailListCommand(), a.mailShowCommand(), a.mailRetryCommand(), a.mailWorkerCommand(), a.mailTestCommand())
+	return group(&cobra.Command{Use: "mail", Short: "List, show and retry queued account mail; run the delivery worker; send a test; take in a customer's mail"},
+		a.mailListCommand(), a.mailShowCommand(), a.mailRetryCommand(), a.mailWorkerCommand(), a.mailTestCommand(),
+		a.mailReceiveCommand())
 }
 
 // mailJSON is the --json shape of an outbox message: a contract with

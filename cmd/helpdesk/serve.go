@@ -41,14 +41,15 @@ type serveConfig struct {
 	grace       time.Duration // how long the shutdown notice shows before consoles close
 	drain       time.Duration // how long commands (and portal requests) still running get at shutdown
 	portal      *portalConfig // the customer portal, served too when set
+	smtp        *smtpConfig   // the inbound mail listener, served too when set
 }
 
 func (a *app) serveCommand() *cobra.Command {
-	var listen, httpAddr, tlsCert, tlsKey string
+	var listen, httpAddr, tlsCert, tlsKey, smtpAddr string
 	var trustProxy bool
 	cfg := serveConfig{drain: 10 * time.Second}
 	cmd := &cobra.Command{
-		Use:   "serve [--listen 127.0.0.1:2222] [--host-key PATH] [--http ADDR [--tls-cert FILE --tls-key FILE] [--trust-proxy]]",
+		Use:   "serve [--listen 127.0.0.1:2222] [--host-key PATH] [--http ADDR [--tls-cert FILE --tls-key FILE] [--trust-proxy]] [--smtp-listen ADDR]",
 		Short: "Serve the console and the command line to agents over SSH, and the customer portal over HTTP",
 		Long: `Serve the desk over SSH: agents sign in with the public keys given to them
 (helpdesk agent add / key add) and get the console, or run any command
@@ -72,6 +73,13 @@ its X-Forwarded-Proto and X-Forwarded-For. Mailed links start with the
 desk setting base-url (helpdesk config set base-url); with none set they
 point at the portal's own address.
 
+With --smtp-listen ADDR it receives customers' mail over SMTP for the
+desk's addresses (helpdesk config set inbound-address support@example.com):
+a reply to the desk's mail joins its conversation, other mail opens one.
+Other recipients are refused (no relay), and so are more than 50
+recipients and messages over inbound-max-size (default 10MB). Like --http,
+it runs alone or beside SSH when --listen is given too.
+
 SIGINT or SIGTERM stops the server: connected agents are told, running
 commands and requests finish, and the database is closed cleanly.`,
 		Args: exactArgs(),
@@ -90,8 +98,12 @@ commands and requests finish, and the database is closed cleanly.`,
 			if withPortal && strings.TrimSpace(httpAddr) == "" {
 				return usagef("--http needs an address such as 127.0.0.1:8080")
 			}
-			// SSH as before, unless only the portal was asked for.
-			withSSH := !withPortal || f.Changed("listen")
+			withSMTP := f.Changed("smtp-listen")
+			if withSMTP && strings.TrimSpace(smtpAddr) == "" {
+				return usagef("--smtp-listen needs an address such as 127.0.0.1:2525")
+			}
+			// SSH as before, unless only the portal or mail was asked for.
+			withSSH := !(withPortal || withSMTP) || f.Changed("listen")
 			var tlsConfig *tls.Config
 			if tlsCert != "" {
 				var err error
@@ -116,6 +128,19 @@ commands and requests finish, and the database is closed cleanly.`,
 				}
 				cfg.portal = &portalConfig{ln: hl, tls: tlsConfig, trustProxy: trustProxy}
 			}
+			if withSMTP {
+				ml, err := net.Listen("tcp", smtpAddr)
+				if err != nil {
+					if ln != nil {
+						ln.Close()
+					}
+					if cfg.portal != nil {
+						cfg.portal.ln.Close()
+					}
+					return fmt.Errorf("cannot listen on %s: %w", smtpAddr, err)
+				}
+				cfg.smtp = &smtpConfig{ln: ml}
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			// The first signal starts the orderly shutdown; a second one is
@@ -132,6 +157,7 @@ commands and requests finish, and the database is closed cleanly.`,
 	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "the portal's TLS certificate (PEM file; with --tls-key): serve HTTPS")
 	cmd.Flags().StringVar(&tlsKey, "tls-key", "", "the portal's TLS private key (PEM file; with --tls-cert)")
 	cmd.Flags().BoolVar(&trustProxy, "trust-proxy", false, "the portal is behind a reverse proxy: honour its X-Forwarded-Proto and X-Forwarded-For")
+	cmd.Flags().StringVar(&smtpAddr, "smtp-listen", "", "receive customers' mail over SMTP on this address (host:port), e.g. 127.0.0.1:2525")
 	return cmd
 }
 
@@ -145,6 +171,9 @@ func (a *app) serve(ctx context.Context, ln net.Listener, cfg serveConfig) error
 		}
 		if cfg.portal != nil {
 			cfg.portal.ln.Close()
+		}
+		if cfg.smtp != nil {
+			cfg.smtp.ln.Close()
 		}
 	}
 	if cfg.portal != nil {
@@ -212,6 +241,27 @@ func (a *app) serve(ctx context.Context, ln net.Listener, cfg serveConfig) error
 		webServed = site.served
 		fmt.Fprintln(a.out, portalLine(site, s.desk))
 	}
+	var inbound *inboundServer
+	var smtpServed <-chan error
+	if cfg.smtp != nil {
+		if inbound, err = startInbound(s.desk, cfg.smtp.ln, logger); err != nil {
+			err = fmt.Errorf("inbound mail: %w", err)
+			if srv != nil {
+				srv.shutdown(sshSrv, sshServed)
+				stopWatch()
+			} else {
+				closeListeners()
+			}
+			if site != nil {
+				site.stop(cfg.drain)
+			}
+			stopMail()
+			closeDB()
+			return err
+		}
+		smtpServed = inbound.served
+		fmt.Fprintln(a.out, inboundLine(s.desk, cfg.smtp.ln))
+	}
 	fmt.Fprintf(a.out, "Stop with Ctrl-C or SIGTERM.\n")
 
 	var serveErr error
@@ -229,6 +279,10 @@ func (a *app) serve(ctx context.Context, ln net.Listener, cfg serveConfig) error
 		if serveErr != nil {
 			serveErr = fmt.Errorf("portal: %w", serveErr)
 		}
+	case serveErr = <-smtpServed:
+		if serveErr != nil {
+			serveErr = fmt.Errorf("inbound mail: %w", serveErr)
+		}
 	}
 	// The portal and SSH stop side by side: the portal's requests finish
 	// while agents see the shutdown notice.
@@ -237,6 +291,9 @@ func (a *app) serve(ctx context.Context, ln net.Listener, cfg serveConfig) error
 		defer close(webStopped)
 		if site != nil {
 			site.stop(cfg.drain)
+		}
+		if inbound != nil {
+			inbound.stop(cfg.drain)
 		}
 	}()
 	n := 0
@@ -249,7 +306,9 @@ func (a *app) serve(ctx context.Context, ln net.Listener, cfg serveConfig) error
 	if err := closeDB(); err != nil {
 		return fmt.Errorf("close the database: %w", err)
 	}
-	if srv == nil {
+	if srv == nil && cfg.portal == nil {
+		fmt.Fprintln(a.out, "Stopped: the mail listener and the database are closed.")
+	} else if srv == nil {
 		fmt.Fprintln(a.out, "Stopped: the portal and the database are closed.")
 	} else {
 		fmt.Fprintf(a.out, "Stopped: %d session(s) ended; the database is closed.\n", n)

@@ -18,15 +18,16 @@ import (
 var localOnly = map[string]string{
 	programName: "the console opens when you connect from a terminal without a command (ssh -t); " +
 		"over SSH a command line needs a command, for example: user list",
-	programName + " serve":       "serve runs on the desk's host; this session is already served by it",
-	programName + " mail worker": "the server already delivers the desk's mail; mail list shows the outbox",
-	programName + " backup":      "backup writes a file on the desk's host: run it there, or use export users over SSH",
-	programName + " salvage":     "salvage reads and writes files on the desk's host: run it there",
+	programName + " serve":        "serve runs on the desk's host; this session is already served by it",
+	programName + " mail worker":  "the server already delivers the desk's mail; mail list shows the outbox",
+	programName + " backup":       "backup writes a file on the desk's host: run it there, or use export users over SSH",
+	programName + " salvage":      "salvage reads and writes files on the desk's host: run it there",
+	programName + " mail receive": "mail receive is for the desk host's mail server, which hands it each message; run it there",
 }
 
 // serverFlags are the settings the server was started with.
 var serverFlags = []string{"db", "smtp-host", "smtp-port", "smtp-tls", "smtp-username", "smtp-password",
-	"smtp-password-file", "smtp-ca-file", "from", "base-url", "desk-name"}
+	"smtp-password-file", "smtp-ca-file", "from", "base-url", "desk-name", "smtp-listen"}
 
 // stdinFlags name a file to read; over SSH only "-", standard input.
 var stdinFlags = []string{"key-file", "body-file", "logo"}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/ssh"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"helpdesk/domain"
+)
+
+// mailReceiveCommand takes one message from standard input, for a desk
+// whose mail arrives elsewhere: an MTA pipes each message to it (Postfix
+// pipe(8), an aliases "|helpdesk mail receive" line, fetchmail's mda).
+func (a *app) mailReceiveCommand() *cobra.Command {
+	var to []string
+	cmd := &cobra.Command{
+		Use:   "receive [--to ADDR]... < message.eml",
+		Short: "Take one customer mail (RFC 5322) from standard input, as the SMTP listener would",
+		Long: `Take one RFC 5322 message from standard input, by the same rules as
+serve --smtp-listen: a reply to the desk's mail joins its conversation,
+other mail opens a conversation (an unknown sender becomes a pending
+user), auto-replies are stored but never answered, and nothing is mailed
+back.
+
+--to gives the envelope recipients (repeat it, or separate with commas);
+each must be one of the desk's inbound addresses. Without it the
+message's To or Cc must name one.
+
+Exit 0 when the message is stored, or dropped as a loop or a repeated
+delivery (the line says which); 1 with a sentence when it is refused
+(not for this desk, over inbound-max-size, unreadable, no inbound-address
+set) or cannot be stored.`,
+		Args: exactArgs(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDesk(func(s *session) error {
+				res, err := s.desk.ReceiveMail(cmd.Context(), to, a.in)
+				if err != nil {
+					return fmt.Errorf("message refused: %w", err)
+				}
+				printf(cmd, "%s\n", res)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringSliceVar(&to, "to", nil, "an envelope recipient: one of the desk's inbound addresses")
+	return cmd
+}
+
+// convAttachmentCommand writes one attachment's bytes to standard output.
+// They bypass the text-safe writer every other command prints through:
+// they are the customer's file, byte for byte. For the same reason they
+// never go to a terminal, where a file's bytes could carry escape
+// sequences (the very thing the writer keeps out): redirect the output.
+func (a *app) convAttachmentCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "attachment ID N > FILE",
+		Short: "Write attachment N of a conversation (numbered as conv show lists them) to standard output",
+		Long: `Write attachment N of conversation ID, numbered 1, 2, ... across the
+conversation as conv show lists them, to standard output byte for byte:
+
+  helpdesk conv attachment 12 1 > invoice.pdf
+
+The bytes are written only to a file or a pipe, never to a terminal.
+Its name, type and size go to standard error.`,
+		Args: exactArgs("ID", "N"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseConvID(args[0])
+			if err != nil {
+				return err
+			}
+			n, err := strconv.Atoi(strings.TrimSpace(args[1]))
+			if err != nil || n <= 0 {
+				return usagef("%q is not an attachment number (1, 2, ... as conv show lists them)", args[1])
+			}
+			if a.rawToTerminal() {
+				return fmt.Errorf("standard output is a terminal; redirect the attachment to a file: helpdesk conv attachment %d %d > FILE", id, n)
+			}
+			return a.withDesk(func(s *session) error {
+				att, data, err := s.desk.ConversationAttachment(id, n)
+				if err != nil {
+					return err
+				}
+				if _, err := a.term.Write(data); err != nil {
+					return fmt.Errorf("cannot write the attachment: %w", err)
+				}
+				fmt.Fprintf(a.err, "Attachment %d of conversation %d: %s (%s, %d bytes).\n", n, id, att.Name, att.Type, att.Size)
+				return nil
+			})
+		},
+	}
+}
+
+// rawToTerminal reports whether raw bytes written to a.term would land on
+// a terminal: this process's own, or an SSH session with a PTY.
+func (a *app) rawToTerminal() bool {
+	switch w := a.term.(type) {
+	case *os.File:
+		return term.IsTerminal(int(w.Fd()))
+	case ssh.Session:
+		_, _, isPty := w.Pty()
+		return isPty
+	}
+	return false
+}
+
+// attachmentLine is how conv show lists one attachment.
+func attachmentLine(n int, att domain.Attachment) string {
+	return fmt.Sprintf("attachment %d: %s (%s, %s)", n, oneLine(att.Name, 0), oneLine(att.Type, 0), byteCount(att.Size))
+}
+
+func byteCount(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
