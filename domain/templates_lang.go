@@ -47,8 +47,9 @@ func languageChain(customer, desk string) []string {
 
 // templateIn is the template an event's mail goes out with for a
 // recipient who reads lang: the desk's template for the event, in lang
-// (or lang's base language) if it has that translation, else in the
-// desk's default language, else the base template as written. This is
+// (or lang's base language) if it has that translation, else as written
+// for an English reader, else in the desk's default language, else the
+// base template as written. This is
 // the one place the choice is made, when the mail is queued: the queued
 // text is what the customer gets and what agents see.
 func templateIn(tx Tx, settings Settings, event MailEvent, lang string) (Template, error) {
@@ -65,9 +66,19 @@ func templateIn(tx Tx, settings Settings, event MailEvent, lang string) (Templat
 		if err != nil && !IsNotFound(err) {
 			return base, err
 		}
+		if baseLanguage(l) == writtenIn {
+			// The template as written is in this language already.
+			return base, nil
+		}
 	}
 	return base, nil
 }
+
+// writtenIn is the language templates are taken to be written in: the
+// shipped ones are English. A customer who reads it gets the template as
+// written (unless it has a translation for their exact language, such as
+// en-GB), whatever the desk's default language.
+const writtenIn = "en"
 
 // TemplateTranslation returns a template's translation into a language.
 func (d *Desk) TemplateTranslation(name, lang string) (Template, error) {

@@ -55,6 +55,7 @@ func TestMailLanguageFallback(t *testing.T) {
 	for _, c := range []struct{ email, lang, want string }{
 		{"fr2@x.com", "fr", german},
 		{"none2@x.com", "", german},
+		{"en@x.com", "en-US", english}, // the template as written is English
 	} {
 		mustUser(t, d, domain.UserInput{Email: c.email, Language: c.lang})
 		if got := lastSubject(t, d); got != c.want {
