@@ -13,7 +13,9 @@ type (
 	templatesMsg struct {
 		req       uint64
 		templates []domain.Template
-		err       error
+		// translations are the stored translations of every template.
+		translations []domain.Template
+		err          error
 	}
 	// templateSavedMsg is a saved template, heard by every open screen: the
 	// editor that saved it and the list, which shows who edited it.
@@ -28,11 +30,12 @@ type (
 // (or their edited versions) and the agents' own. There are a handful, so
 // the list is read whole.
 type templatesScreen struct {
-	c         *common
-	templates []domain.Template
-	req       uint64
-	loading   bool
-	err       error
+	c            *common
+	templates    []domain.Template
+	translations []domain.Template
+	req          uint64
+	loading      bool
+	err          error
 
 	cursor, top int
 	w, h        int
@@ -56,7 +59,11 @@ func (s *templatesScreen) load() tea.Cmd {
 	req, desk := s.req, s.c.desk
 	return func() tea.Msg {
 		ts, err := desk.Templates()
-		return templatesMsg{req: req, templates: ts, err: err}
+		if err != nil {
+			return templatesMsg{req: req, err: err}
+		}
+		trs, err := desk.Translations()
+		return templatesMsg{req: req, templates: ts, translations: trs, err: err}
 	}
 }
 
@@ -83,7 +90,7 @@ func (s *templatesScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		s.loading, s.err = false, msg.err
 		if msg.err == nil {
-			s.templates = msg.templates
+			s.templates, s.translations = msg.templates, msg.translations
 			s.follow()
 		}
 		return nil
@@ -170,7 +177,11 @@ func (s *templatesScreen) View() string {
 			marker = "› "
 		}
 		line := marker + fit(sanitizeLine(t.Name), nw) + "  " + fit(string(t.Event), ew) + "  " + fit(sanitizeLine(t.Subject), sw) + "  "
-		origin := cut(templateOrigin(s.c, t), s.w-width(line))
+		origin := templateOrigin(s.c, t)
+		if langs := domain.TranslationLanguages(s.translations, t.Name); len(langs) > 0 {
+			origin += " · also in " + sanitizeLine(strings.Join(langs, ", "))
+		}
+		origin = cut(origin, s.w-width(line))
 		switch {
 		case i == s.cursor:
 			b.WriteString("\n" + st.rowSel.Render(line+origin))
