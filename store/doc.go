@@ -51,6 +51,12 @@
 //	  <org id><activity, unix ns><conversation id> -> empty    conversations with an organization
 //	conv_by_collaborator
 //	  <user id><activity, unix ns><conversation id> -> empty   a collaborator's conversations
+//	mail_ids
+//	  <Message-ID, no <>> -> <conversation id><origin byte>   'd' the desk sent it, 'c' a customer's mail
+//	conv_mail_ids
+//	  <conversation id><Message-ID> -> empty    so a deleted conversation's ids go with it
+//	attachments
+//	  <conversation id><seq><position> -> the attachment's bytes (name, type, size in the message)
 //	groups                (sequence: last group id)
 //	  <group id>          -> JSON domain.Group     a customer group and its permissions
 //	groups_by_name
