@@ -235,19 +235,17 @@ func (t *tx) dropImportedOrg(id domain.ID) (bool, error) {
 	if k, _ := t.bucket(bucketOrgMembers).Cursor().Seek(idKey(id)); k != nil && btoi(k[:8]) == uint64(id) {
 		return false, nil
 	}
-	for other, err := range t.Orgs() {
-		if err != nil {
-			return false, err
-		}
-		if other.ParentID == id {
-			return false, nil
-		}
+	for range t.OrgChildren(id) {
+		return false, nil
 	}
 	byName := t.bucket(bucketOrgsByName)
 	if owner := byName.Get([]byte(domain.NameKey(o.Name))); owner != nil && btoi(owner) == uint64(id) {
 		if err := byName.Delete([]byte(domain.NameKey(o.Name))); err != nil {
 			return false, err
 		}
+	}
+	if err := t.deleteOrgChild(&o); err != nil {
+		return false, err
 	}
 	return true, t.bucket(bucketOrgs).Delete(idKey(id))
 }

@@ -60,7 +60,7 @@ func (db *DB) Check(ctx context.Context) ([]Problem, error) {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			for _, name := range [][]byte{bucketMeta, bucketUsers, bucketUsersByEmail, bucketOrgs, bucketOrgsByName, bucketOrgDomains, bucketOrgMembers, bucketAudit, bucketAuditBySubject, bucketTemplates, bucketOutbox, bucketOutboxQueue, bucketTokens, bucketAgents, bucketAgentKeys, bucketConversations, bucketConvMessages, bucketConvByRequester, bucketConvByStatus, bucketGroups, bucketGroupsByName, bucketGroupMembers, bucketUserGroups, bucketSessions, bucketSignIn, bucketOrgsBySlug, bucketOrgLogos, bucketConvActivity, bucketConvByOrg, bucketConvByCollaborator, bucketMailIDs, bucketConvMailIDs, bucketAttachments} {
+			for _, name := range [][]byte{bucketMeta, bucketUsers, bucketUsersByEmail, bucketOrgs, bucketOrgsByName, bucketOrgDomains, bucketOrgMembers, bucketAudit, bucketAuditBySubject, bucketTemplates, bucketOutbox, bucketOutboxQueue, bucketTokens, bucketAgents, bucketAgentKeys, bucketConversations, bucketConvMessages, bucketConvByRequester, bucketConvByStatus, bucketGroups, bucketGroupsByName, bucketGroupMembers, bucketUserGroups, bucketSessions, bucketSignIn, bucketOrgsBySlug, bucketOrgLogos, bucketConvActivity, bucketConvByOrg, bucketConvByCollaborator, bucketMailIDs, bucketConvMailIDs, bucketAttachments, bucketOrgChildren} {
 				if btx.Bucket(name) == nil {
 					report("bucket %s is missing", name)
 					return nil
@@ -73,7 +73,7 @@ func (db *DB) Check(ctx context.Context) ([]Problem, error) {
 			if btoi(t.bucket(bucketMeta).Get(keyImport)) != 0 {
 				report("an import is marked unfinished; opening the database read-write rolls it back")
 			}
-			for _, step := range []func(*tx, func(string, ...any)){checkUsers, checkOrgs, checkAudit, checkOutbox, checkAgents, checkConversations, checkPortalIndexes, checkGroups, checkInbound} {
+			for _, step := range []func(*tx, func(string, ...any)){checkUsers, checkOrgs, checkOrgChildren, checkAudit, checkOutbox, checkAgents, checkConversations, checkPortalIndexes, checkGroups, checkInbound} {
 				if err := ctx.Err(); err != nil {
 					return err
 				}

@@ -83,6 +83,7 @@ var migrations = []migration{
 	{9, "store every email composed (NFC), the form it is compared in", composeEmails},
 	{10, "add the portal's conversation indexes: conv_activity, conv_by_org, conv_by_collaborator; fill them", migratePortal},
 	{11, "add the inbound mail buckets: mail_ids, conv_mail_ids, attachments; index the Message-IDs sent so far", migrateInbound},
+	{12, "add org_children, the organizations below each organization; fill it", migrateOrgChildren},
 }
 
 // SchemaVersion is the version this build writes.
