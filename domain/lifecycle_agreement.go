@@ -293,40 +293,52 @@ func (d *Desk) MoveOrgPreview(orgID ID, parentName string) (MovePreview, error) 
 			}
 			newParent = po.ID
 		}
-		all := map[ID]Organization{}
-		children := map[ID][]ID{}
-		for o, err := range tx.Orgs() {
-			if err != nil {
-				return err
-			}
-			all[o.ID] = o
-			children[o.ParentID] = append(children[o.ParentID], o.ID)
-		}
+		// The organizations read so far, the moved one as it would be:
+		// only the subtree and the chains above it are read, not every
+		// organization of the desk.
 		after := moved
 		after.ParentID = newParent
-		all[orgID] = after
+		read := map[ID]Organization{orgID: after}
+		org := func(id ID) (Organization, bool, error) {
+			if o, ok := read[id]; ok {
+				return o, true, nil
+			}
+			o, err := tx.Org(id)
+			if IsNotFound(err) {
+				return Organization{}, false, nil
+			}
+			if err != nil {
+				return Organization{}, false, err
+			}
+			read[id] = o
+			return o, true, nil
+		}
 		// nearest walks the chain in the organizations as they would be.
-		nearest := func(id ID) (Organization, bool) {
+		nearest := func(id ID) (Organization, bool, error) {
 			seen := map[ID]bool{}
 			for id != 0 && !seen[id] {
 				seen[id] = true
-				o, ok := all[id]
-				if !ok {
-					return Organization{}, false
+				o, ok, err := org(id)
+				if !ok || err != nil {
+					return Organization{}, false, err
 				}
 				if o.Agreement != nil {
-					return o, true
+					return o, true, nil
 				}
 				id = o.ParentID
 			}
-			return Organization{}, false
+			return Organization{}, false, nil
 		}
-		if o, ok := nearest(orgID); ok {
+		o, ok, err := nearest(orgID)
+		if err != nil {
+			return err
+		}
+		if ok {
 			a := *o.Agreement
 			p.Agreement, p.Org = &a, o
 		}
-		// Every organization of the subtree, and each member's status now
-		// and after.
+		// Every organization of the subtree, walked down through the
+		// children index, and each member's status now and after.
 		queue := []ID{orgID}
 		seen := map[ID]bool{}
 		for len(queue) > 0 {
@@ -336,8 +348,11 @@ func (d *Desk) MoveOrgPreview(orgID ID, parentName string) (MovePreview, error) 
 				continue
 			}
 			seen[id] = true
-			queue = append(queue, children[id]...)
-			ao, afound := nearest(id)
+			queue = slices.AppendSeq(queue, tx.OrgChildren(id))
+			ao, afound, err := nearest(id)
+			if err != nil {
+				return err
+			}
 			for uid := range tx.Members(id) {
 				u, err := tx.User(uid)
 				if err != nil {

@@ -120,20 +120,13 @@ func viewerOf(tx Tx, userID ID) (portalViewer, error) {
 	return v, nil
 }
 
-// orgSubtree is an organization and every organization below it.
+// orgSubtree is an organization and every organization below it, walked
+// down through the children index: it reads no organization record, so
+// its cost is the subtree's size, not the desk's.
 func orgSubtree(tx Tx, root ID) (map[ID]bool, error) {
-	children := map[ID][]ID{}
-	for o, err := range tx.Orgs() {
-		if err != nil {
-			return nil, err
-		}
-		if o.ParentID != 0 {
-			children[o.ParentID] = append(children[o.ParentID], o.ID)
-		}
-	}
 	out := map[ID]bool{root: true}
 	for queue := []ID{root}; len(queue) > 0; queue = queue[1:] {
-		for _, ch := range children[queue[0]] {
+		for ch := range tx.OrgChildren(queue[0]) {
 			if !out[ch] { // a cycle cannot be stored, but never loop on one
 				out[ch] = true
 				queue = append(queue, ch)

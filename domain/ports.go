@@ -39,6 +39,10 @@ type Tx interface {
 	OrgIDByDomain(domain string) (ID, error)
 	PutOrg(o *Organization) error
 	Orgs() iter.Seq2[Organization, error]
+	// OrgChildren yields the ids of the organizations whose ParentID is
+	// parent, from an index PutOrg keeps in step: finding what is below an
+	// organization reads no other organization.
+	OrgChildren(parent ID) iter.Seq[ID]
 	// Members yields the ids of an organization's users.
 	Members(org ID) iter.Seq[ID]
 	MemberCount(org ID) int
