@@ -21,7 +21,7 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkPortalHome -count 3 ./domain/
 func BenchmarkPortalHome(b *testing.B) {
-	d, small, boss := portalBenchDesk(b)
+	d, _, small, boss := portalBenchDesk(b)
 	for _, v := range []struct {
 		name string
 		id   domain.ID
@@ -52,6 +52,78 @@ func BenchmarkPortalHome(b *testing.B) {
 			reportLatency(b, lat)
 		})
 	}
+}
+
+// BenchmarkPortalHomeManyOrgs measures the org-permission customer's home
+// (the first 25 rows, as above) and the agreement preview of moving its
+// organization's child elsewhere and back, first on the desk of
+// BenchmarkPortalHome (two organizations), then on the same desk after
+// 100,000 other organizations (10,000 trees of ten) are added. Both walk
+// the subtree down through the children index, so neither should cost
+// more with the other organizations there. It reports p50 and p99 of one
+// call:
+//
+//	go test -run '^$' -bench BenchmarkPortalHomeManyOrgs -count 3 ./domain/
+func BenchmarkPortalHomeManyOrgs(b *testing.B) {
+	d, db, _, boss := portalBenchDesk(b)
+	labs, err := d.OrgByName("Big Labs")
+	if err != nil {
+		b.Fatal(err)
+	}
+	run := func(orgs string) {
+		b.Run("org-100000/home/orgs-"+orgs, func(b *testing.B) {
+			lat := make([]time.Duration, 0, b.N)
+			for b.Loop() {
+				start := time.Now()
+				rows, _, err := d.PortalConversations(boss, 0, 25)
+				lat = append(lat, time.Since(start))
+				if err != nil || len(rows) != 25 {
+					b.Fatalf("%d rows, %v", len(rows), err)
+				}
+			}
+			reportLatency(b, lat)
+		})
+		b.Run("org-100000/move-preview/orgs-"+orgs, func(b *testing.B) {
+			lat := make([]time.Duration, 0, b.N)
+			for b.Loop() {
+				start := time.Now()
+				p, err := d.MoveOrgPreview(labs.ID, "Big")
+				lat = append(lat, time.Since(start))
+				if err != nil || p.Agreement != nil {
+					b.Fatalf("preview %+v, %v", p, err)
+				}
+			}
+			reportLatency(b, lat)
+		})
+	}
+	run("2")
+	// 10,000 top-level organizations, each with nine children, none
+	// related to Big; 10,000 to a transaction, without fsync.
+	for start := 0; start < 100_000; start += 10_000 {
+		err := db.Update(func(tx domain.Tx) error {
+			var parent domain.ID
+			for i := start; i < start+10_000; i++ {
+				o := domain.Organization{Name: fmt.Sprintf("Other %d", i), Active: true, Version: 1}
+				if i%10 != 0 {
+					o.ParentID = parent
+				}
+				if err := tx.PutOrg(&o); err != nil {
+					return err
+				}
+				if i%10 == 0 {
+					parent = o.ID
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if orgs, err := d.OrgNames(); err != nil || len(orgs) != 100_002 {
+		b.Fatalf("%d organizations, %v", len(orgs), err)
+	}
+	run("100002")
 }
 
 func reportLatency(b *testing.B, lat []time.Duration) {
@@ -118,9 +190,10 @@ func naivePortalHome(d *domain.Desk, userID domain.ID, limit int) ([]domain.Conv
 // conversations.org, and Sam, elsewhere, with 200 conversations. Activity
 // times are shuffled, so activity order is not id order. Records go in
 // through the store in batches of 10,000 per transaction, without fsync.
-func portalBenchDesk(b *testing.B) (d *domain.Desk, sam, boss domain.ID) {
+func portalBenchDesk(b *testing.B) (d *domain.Desk, db *store.DB, sam, boss domain.ID) {
 	b.Helper()
-	db, err := store.Open(filepath.Join(b.TempDir(), "desk.db"), store.Options{NoSync: true})
+	var err error
+	db, err = store.Open(filepath.Join(b.TempDir(), "desk.db"), store.Options{NoSync: true})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -195,5 +268,5 @@ func portalBenchDesk(b *testing.B) (d *domain.Desk, sam, boss domain.ID) {
 			b.Fatal(err)
 		}
 	}
-	return d, samU.ID, bossU.ID
+	return d, db, samU.ID, bossU.ID
 }
