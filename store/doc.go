@@ -20,6 +20,8 @@
 //	  <domain>            -> <org id>           ASCII (IDNA) domain, lower case
 //	org_members
 //	  <org id><user id>   -> empty
+//	org_children
+//	  <parent org id><child org id> -> empty   one per organization with a parent (orgs.go)
 //	audit                 (sequence: last entry id)
 //	  <entry id>          -> JSON domain.AuditEntry
 //	audit_by_subject
