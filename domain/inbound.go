@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,7 +11,8 @@ import (
 
 // Inbound mail: what customers write to the desk's addresses, taken by the
 // SMTP listener (serve --smtp-listen) or handed over by another MTA (mail
-// receive). Both go through ReceiveMail, and the listener asks
+// receive). The mailer reads the message (mailer.Receive) into an
+// InboundMail and both hand it to ReceiveMail; the listener asks
 // CheckRecipient at RCPT, so the rules are the same.
 
 // DefaultInboundMaxSize is the largest message taken while the
@@ -52,6 +52,11 @@ func inboundInvalid(format string, args ...any) error {
 	return &InboundError{Reason: RefusedInvalid, Msg: fmt.Sprintf(format, args...)}
 }
 
+// InboundSizeError is the refusal of a message over limit bytes.
+func InboundSizeError(limit int64) *InboundError {
+	return &InboundError{Reason: RefusedSize, Msg: fmt.Sprintf("the message is larger than this desk's limit of %s (inbound-max-size)", FormatSize(limit))}
+}
+
 // Received says what the desk did with a message.
 type Received struct {
 	ConvID          ID
@@ -62,7 +67,8 @@ type Received struct {
 	Flag            string
 	Attachments     int
 	// Ignored says why nothing was stored (a loop, a mail received
-	// before); empty when the message was stored.
+	// before, automatic mail from an unknown address); empty when the
+	// message was stored.
 	Ignored string
 }
 
@@ -93,6 +99,7 @@ func (r Received) String() string {
 const (
 	FlagSenderDisabled = "sender is disabled"
 	FlagAutoReply      = "auto-reply"
+	FlagBounce         = "delivery report"
 	FlagOtherSender    = "from another address than the requester's"
 )
 
@@ -205,25 +212,31 @@ func checkRecipient(s Settings, addr string) error {
 	return nil
 }
 
-// ReceiveMail takes one RFC 5322 message for the envelope recipients
-// rcpts (none: the message's To and Cc must name a desk address). It
-// refuses, with an *InboundError, what the desk must not take: no inbound
-// address set, a recipient that is not the desk's, more than 50
-// recipients, a message over the size limit, one it cannot read, one from
-// the desk's own address. Otherwise, in one transaction:
+// ReceiveMail takes one message, as the mailer read it, for the envelope
+// recipients rcpts (none: the message's To and Cc must name a desk
+// address). It refuses, with an *InboundError, what the desk must not
+// take: no inbound address set, a recipient that is not the desk's, more
+// than 50 recipients, a message over the size limit or with more than 100
+// attachments, one without a sender it can answer, one from the desk's
+// own address. Otherwise, in one transaction:
 //
 //   - a Message-ID the desk sent is a loop and one received before a
 //     repeated delivery: both are dropped (Ignored says so);
+//   - automatic mail (a bounce or an auto-reply) never makes a user: from
+//     an address the desk does not know it is dropped (Ignored says so)
+//     unless it answers a conversation, where it is stored under its
+//     address;
 //   - a reply whose In-Reply-To, else a References entry, names a
 //     Message-ID of a conversation is appended to it as the customer's
 //     message, the quoted earlier text cut into Quoted; a sender other than
 //     the requester is flagged, not turned away;
 //   - else the mail opens a new conversation; an unknown sender becomes a
 //     pending user first (organization by the email's domain);
-//   - a disabled sender and an auto-reply are stored and flagged.
+//   - a disabled sender, an auto-reply and a bounce are stored and
+//     flagged.
 //
 // Nothing is ever mailed back: the desk sends no automatic answer.
-func (d *Desk) ReceiveMail(ctx context.Context, rcpts []string, r io.Reader) (Received, error) {
+func (d *Desk) ReceiveMail(ctx context.Context, rcpts []string, m InboundMail) (Received, error) {
 	s, err := d.DeskSettings()
 	if err != nil {
 		return Received{}, err
@@ -239,19 +252,13 @@ func (d *Desk) ReceiveMail(ctx context.Context, rcpts []string, r io.Reader) (Re
 			return Received{}, err
 		}
 	}
-	limit := s.inboundMax()
-	raw, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return Received{}, err
+	if limit := s.inboundMax(); m.Size > limit {
+		return Received{}, InboundSizeError(limit)
 	}
-	if int64(len(raw)) > limit {
-		return Received{}, &InboundError{Reason: RefusedSize, Msg: fmt.Sprintf("the message is larger than this desk's limit of %s (inbound-max-size)", FormatSize(limit))}
+	if len(m.Attachments) > maxAttachments {
+		return Received{}, inboundInvalid("the message carries more than %d attachments", maxAttachments)
 	}
 	if err := ctx.Err(); err != nil {
-		return Received{}, err
-	}
-	m, err := parseMail(raw)
-	if err != nil {
 		return Received{}, err
 	}
 	if len(rcpts) == 0 && !slices.ContainsFunc(m.AddressedTo, func(a string) bool { return checkRecipient(s, a) == nil }) {
@@ -275,7 +282,11 @@ func (d *Desk) ReceiveMail(ctx context.Context, rcpts []string, r io.Reader) (Re
 	}
 	atts := make([]Attachment, len(m.Attachments))
 	for i, a := range m.Attachments {
-		atts[i] = a.Attachment
+		ctype := strings.ToLower(strings.TrimSpace(a.Type))
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+		atts[i] = Attachment{Name: attachmentName(a.Name, ctype, i+1), Type: ctype, Size: int64(len(a.Data))}
 	}
 	msgID := ""
 	if m.MessageID != "" {
@@ -303,8 +314,30 @@ func (d *Desk) ReceiveMail(ctx context.Context, rcpts []string, r io.Reader) (Re
 			return err
 		}
 		now := d.clock()
-		u, created, err := d.inboundSender(tx, c, from, m.FromName)
-		if err != nil {
+		var u User
+		var created bool
+		if m.Bounce || m.AutoReply {
+			// Automatic mail makes no user: a bounce or a responder is
+			// not a customer. From an unknown address it is kept only on
+			// the conversation it answers, under its address.
+			switch id, err := tx.UserIDByEmail(from.Key); {
+			case IsNotFound(err) && thread.ID == 0:
+				what := "an auto-reply"
+				if m.Bounce {
+					what = "a delivery report (bounce)"
+				}
+				res.Ignored = fmt.Sprintf("it is %s from %s, an address the desk does not know, and answers no conversation", what, from.Address)
+				return nil
+			case IsNotFound(err):
+				u = User{Email: from.Address}
+			case err != nil:
+				return err
+			default:
+				if u, err = tx.User(id); err != nil {
+					return err
+				}
+			}
+		} else if u, created, err = d.inboundSender(tx, c, from, m.FromName); err != nil {
 			return err
 		}
 		var flags []string
@@ -313,6 +346,9 @@ func (d *Desk) ReceiveMail(ctx context.Context, rcpts []string, r io.Reader) (Re
 		}
 		if m.AutoReply {
 			flags = append(flags, FlagAutoReply)
+		}
+		if m.Bounce {
+			flags = append(flags, FlagBounce)
 		}
 		if thread.ID != 0 && thread.RequesterID != u.ID {
 			flags = append(flags, FlagOtherSender)
@@ -356,7 +392,7 @@ func (d *Desk) ReceiveMail(ctx context.Context, rcpts []string, r io.Reader) (Re
 // findThread is the conversation a reply belongs to: the one whose
 // Message-ID In-Reply-To names, else the newest References entry the desk
 // knows (zero Conversation: none).
-func findThread(tx Tx, m inboundMail) (Conversation, error) {
+func findThread(tx Tx, m InboundMail) (Conversation, error) {
 	ids := slices.Clone(m.InReplyTo)
 	for i := len(m.References) - 1; i >= 0; i-- {
 		ids = append(ids, m.References[i])

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"helpdesk/domain"
+	"helpdesk/mailer"
 	"helpdesk/store"
 )
 
@@ -95,7 +96,7 @@ func benchReply(n int, conv domain.ID) string {
 		int(conv-1)%1000, int(conv-1)%1000%50, n, time.Now().UnixNano(), benchThread(conv))
 }
 
-// BenchmarkInboundReceive measures ReceiveMail of replies threading into
+// BenchmarkInboundReceive measures mailer.Receive of replies threading into
 // random conversations of a desk of benchConvs conversations (parse, index
 // lookup, store with fsync); the naive sub-benchmark finds the thread the
 // way a desk without the Message-ID index would: by reading every
@@ -110,7 +111,7 @@ func BenchmarkInboundReceive(b *testing.B) {
 		i := 0
 		for b.Loop() {
 			conv := domain.ID(rng.IntN(n) + 1)
-			r, err := desk.ReceiveMail(context.Background(), []string{"support@desk.example"}, strings.NewReader(benchReply(i, conv)))
+			r, err := mailer.Receive(context.Background(), desk, mailer.Envelope{To: []string{"support@desk.example"}}, strings.NewReader(benchReply(i, conv)), 0)
 			if err != nil || r.ConvID != conv || r.NewConversation {
 				b.Fatalf("reply %d: %+v %v", i, r, err)
 			}

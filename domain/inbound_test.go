@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"helpdesk/domain"
+	"helpdesk/mailer"
 )
 
 // inboundDesk is a desk that takes mail for support@desk.example.
@@ -32,9 +33,15 @@ func eml(from, subject, body string, headers ...string) string {
 	return b.String()
 }
 
+// receiveRaw reads a raw message as the listener and mail receive do:
+// the mailer parses it, the desk applies its rules.
+func receiveRaw(d *domain.Desk, rcpts []string, msg string) (domain.Received, error) {
+	return mailer.Receive(context.Background(), d, mailer.Envelope{To: rcpts}, strings.NewReader(msg), 0)
+}
+
 func receive(t *testing.T, d *domain.Desk, msg string) domain.Received {
 	t.Helper()
-	r, err := d.ReceiveMail(context.Background(), []string{"support@desk.example"}, strings.NewReader(msg))
+	r, err := receiveRaw(d, []string{"support@desk.example"}, msg)
 	if err != nil {
 		t.Fatalf("ReceiveMail: %v", err)
 	}
@@ -125,8 +132,8 @@ func TestInboundUnknownSenderOneUserOneConversation(t *testing.T) {
 	errs := make([]error, n)
 	for i := range n {
 		wg.Go(func() {
-			results[i], errs[i] = d.ReceiveMail(context.Background(), []string{"support@desk.example"},
-				strings.NewReader(eml("Hank Scorpio <hank@globex.com>", fmt.Sprintf("Question %d", i), "Hello?", fmt.Sprintf("Message-ID: <q%d@globex.com>", i))))
+			results[i], errs[i] = receiveRaw(d, []string{"support@desk.example"},
+				eml("Hank Scorpio <hank@globex.com>", fmt.Sprintf("Question %d", i), "Hello?", fmt.Sprintf("Message-ID: <q%d@globex.com>", i)))
 		})
 	}
 	wg.Wait()
@@ -236,7 +243,7 @@ func TestInboundLoopsAndRepeatsDropped(t *testing.T) {
 		t.Errorf("a repeated delivery: %d messages, %+v", got.Messages, r)
 	}
 	// Mail from the desk's own address is refused.
-	_, err := d.ReceiveMail(context.Background(), nil, strings.NewReader(eml("Help <HELP@desk.example>", "x", "y")))
+	_, err := receiveRaw(d, nil, eml("Help <HELP@desk.example>", "x", "y"))
 	var ie *domain.InboundError
 	if !errors.As(err, &ie) || ie.Reason != domain.RefusedLoop {
 		t.Errorf("mail from the desk's own address: %v", err)
@@ -245,7 +252,7 @@ func TestInboundLoopsAndRepeatsDropped(t *testing.T) {
 
 func TestInboundRefusals(t *testing.T) {
 	d := newDesk(t)
-	_, err := d.ReceiveMail(context.Background(), []string{"support@desk.example"}, strings.NewReader(eml("a@b.com", "x", "y")))
+	_, err := receiveRaw(d, []string{"support@desk.example"}, eml("a@b.com", "x", "y"))
 	var ie *domain.InboundError
 	if !errors.As(err, &ie) || ie.Reason != domain.RefusedNotConfigured || !ie.Temporary() {
 		t.Fatalf("before any inbound-address: %v; want a temporary refusal", err)
@@ -262,7 +269,7 @@ func TestInboundRefusals(t *testing.T) {
 		{[]string{"support@desk.example"}, "no header here", domain.RefusedInvalid},
 		{[]string{"support@desk.example"}, eml("not an address", "x", "y"), domain.RefusedInvalid},
 	} {
-		_, err := d.ReceiveMail(context.Background(), tc.rcpts, strings.NewReader(tc.msg))
+		_, err := receiveRaw(d, tc.rcpts, tc.msg)
 		if !errors.As(err, &ie) || ie.Reason != tc.want {
 			t.Errorf("rcpts %d: %v; want refused %s", len(tc.rcpts), err, tc.want)
 		}
@@ -270,7 +277,7 @@ func TestInboundRefusals(t *testing.T) {
 	if _, err := d.SetSetting(ann, domain.SettingInboundMaxSize, "1KB"); err != nil {
 		t.Fatal(err)
 	}
-	_, err = d.ReceiveMail(context.Background(), nil, strings.NewReader(eml("a@b.com", "big", strings.Repeat("x", 2000))))
+	_, err = receiveRaw(d, nil, eml("a@b.com", "big", strings.Repeat("x", 2000)))
 	if !errors.As(err, &ie) || ie.Reason != domain.RefusedSize || !strings.Contains(err.Error(), "1KB") {
 		t.Errorf("a message over the limit: %v", err)
 	}
@@ -355,3 +362,94 @@ func TestSplitQuotedForms(t *testing.T) {
 }
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+// Automatic mail from an address the desk does not know makes no user:
+// a bounce or an auto-reply that answers no conversation is dropped,
+// saying why; one that threads is stored there, flagged.
+func TestInboundAutomaticMailFromUnknownAddressMakesNoUser(t *testing.T) {
+	d := inboundDesk(t)
+	for _, tc := range []struct {
+		name string
+		m    domain.InboundMail
+		want string
+	}{
+		{"bounce", domain.InboundMail{From: "MAILER-DAEMON@mx.elsewhere.example", Subject: "Undelivered Mail Returned to Sender", Text: "This is the mail system.", Bounce: true, MessageID: "dsn1@mx.elsewhere.example"}, "a delivery report (bounce) from MAILER-DAEMON@mx.elsewhere.example"},
+		{"auto-reply", domain.InboundMail{From: "stranger@elsewhere.example", Subject: "Out of office", Text: "Away.", AutoReply: true, InReplyTo: []string{"unknown@elsewhere.example"}}, "an auto-reply from stranger@elsewhere.example"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := d.ReceiveMail(context.Background(), []string{"support@desk.example"}, tc.m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(r.Ignored, tc.want) || !strings.Contains(r.Ignored, "answers no conversation") || r.ConvID != 0 || r.UserCreated {
+				t.Errorf("received %+v; want dropped: %s", r, tc.want)
+			}
+			if !strings.HasPrefix(r.String(), "Not stored: it is ") {
+				t.Errorf("the outcome reads %q", r.String())
+			}
+		})
+	}
+	if us, _, _ := d.Users(domain.UserFilter{}, 0, 0); len(us) != 0 {
+		t.Errorf("automatic mail created %d user(s): %+v", len(us), us)
+	}
+	if convs, _, _ := d.Conversations(domain.ConvFilter{}, 0, 0); len(convs) != 0 {
+		t.Errorf("automatic mail opened %d conversation(s)", len(convs))
+	}
+
+	// A bounce of the desk's own mail that names its thread is stored
+	// there under its address, flagged, makes no user and is answered by
+	// nothing.
+	u := mustUser(t, d, domain.UserInput{Email: "ann@acme.com", Mail: "none"})
+	c := newConv(t, d, u.Email, "Printer")
+	mails := len(outbox(t, d))
+	r, err := d.ReceiveMail(context.Background(), nil, domain.InboundMail{
+		From: "postmaster@acme.com", AddressedTo: []string{"support@desk.example"}, Subject: "Delivery Status Notification",
+		Text: "Your message could not be delivered.", Bounce: true, References: []string{c.ThreadID},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, m := lastMessage(t, d, c.ID)
+	if r.ConvID != c.ID || r.Ignored != "" || r.UserCreated || !strings.Contains(m.Flag, domain.FlagBounce) || m.Author != "customer:postmaster@acme.com" || m.Body != "Your message could not be delivered." {
+		t.Errorf("received %+v, message %+v; want stored on %d, flagged %q", r, m, c.ID, domain.FlagBounce)
+	}
+	if n := len(outbox(t, d)); n != mails {
+		t.Errorf("a bounce queued %d mail(s)", n-mails)
+	}
+	if _, err := d.UserByEmail("postmaster@acme.com"); !domain.IsNotFound(err) {
+		t.Errorf("a threaded bounce made its sender a user (%v)", err)
+	}
+	// A known user's auto-reply without a thread still opens a
+	// conversation, flagged, as before.
+	r, err = d.ReceiveMail(context.Background(), []string{"support@desk.example"}, domain.InboundMail{From: "ann@acme.com", Subject: "Away", Text: "Back Monday.", AutoReply: true})
+	if err != nil || !r.NewConversation || r.Flag != domain.FlagAutoReply || r.UserID != u.ID {
+		t.Errorf("a known user's auto-reply: %+v %v", r, err)
+	}
+}
+
+// The desk's rules on a message read elsewhere: its size against
+// inbound-max-size, the attachments' names made safe, their sizes from
+// their bytes.
+func TestInboundMailRulesOnParsedMessage(t *testing.T) {
+	d := inboundDesk(t)
+	if _, err := d.SetSetting(ann, domain.SettingInboundMaxSize, "1KB"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := d.ReceiveMail(context.Background(), []string{"support@desk.example"}, domain.InboundMail{From: "a@b.com", Text: "x", Size: 1025})
+	var ie *domain.InboundError
+	if !errors.As(err, &ie) || ie.Reason != domain.RefusedSize || ie.Msg != "the message is larger than this desk's limit of 1KB (inbound-max-size)" {
+		t.Errorf("a 1025-byte message under a 1KB limit: %v", err)
+	}
+	r, err := d.ReceiveMail(context.Background(), []string{"support@desk.example"}, domain.InboundMail{
+		From: "a@b.com", Text: "files", Size: 1024,
+		Attachments: []domain.InboundAttachment{{Name: "..\\..\\x\u202e.exe", Type: "Application/PDF", Data: []byte("abc")}, {Data: []byte("z")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, m := lastMessage(t, d, r.ConvID)
+	want := []domain.Attachment{{Name: "x_.exe", Type: "application/pdf", Size: 3}, {Name: "attachment-2", Type: "application/octet-stream", Size: 1}}
+	if len(m.Attachments) != 2 || m.Attachments[0] != want[0] || m.Attachments[1].Type != want[1].Type || !strings.HasPrefix(m.Attachments[1].Name, "attachment-2") || m.Attachments[1].Size != 1 {
+		t.Errorf("attachments %+v; want %+v", m.Attachments, want)
+	}
+}

@@ -36,10 +36,12 @@ func inboundDesk(t *testing.T, path string) (*DB, domain.Conversation, string) {
 	if _, err := d.Reply(owner, c.ID, "Second", false); err != nil {
 		t.Fatal(err)
 	}
-	msg := "From: ann@acme.example\r\nTo: support@desk.example\r\nSubject: Re\r\nMessage-ID: <in1@acme.example>\r\nIn-Reply-To: " + c.ThreadID + "\r\n" +
-		"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nSee file.\r\n" +
-		"--B\r\nContent-Type: text/csv\r\nContent-Disposition: attachment; filename=a.csv\r\n\r\na,b\r\n--B--\r\n"
-	if r, err := d.ReceiveMail(context.Background(), nil, strings.NewReader(msg)); err != nil || r.ConvID != c.ID {
+	// The message as the mailer reads it (mailer.ParseMail).
+	m := domain.InboundMail{
+		From: "ann@acme.example", AddressedTo: []string{"support@desk.example"}, Subject: "Re", MessageID: "in1@acme.example",
+		InReplyTo: []string{c.ThreadID}, Text: "See file.", Attachments: []domain.InboundAttachment{{Name: "a.csv", Type: "text/csv", Data: []byte("a,b")}},
+	}
+	if r, err := d.ReceiveMail(context.Background(), nil, m); err != nil || r.ConvID != c.ID {
 		t.Fatalf("ReceiveMail: %+v %v", r, err)
 	}
 	return db, c, "a,b"

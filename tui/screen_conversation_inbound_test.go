@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"helpdesk/domain"
@@ -16,11 +15,14 @@ func TestConvInboundMailShowsAttachmentsQuoteAndFlag(t *testing.T) {
 	if _, err := f.desk.SetSetting(domain.Actor{Name: "owner"}, domain.SettingInboundAddress, "support@desk.example"); err != nil {
 		t.Fatal(err)
 	}
-	msg := "From: kofi.nguyen@acme.com\r\nTo: support@desk.example\r\nSubject: Re: Printer on fire\r\nIn-Reply-To: " + f.printer.ThreadID + "\r\n" +
-		"Auto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n" +
-		"--B\r\nContent-Type: text/plain\r\n\r\nI am out of the office.\r\n\r\n> Please step away from the printer.\r\n> Thanks\r\n" +
-		"--B\r\nContent-Type: image/jpeg\r\nContent-Disposition: attachment; filename=smoke.jpg\r\n\r\nJPEGBYTES\r\n--B--\r\n"
-	if _, err := f.desk.ReceiveMail(context.Background(), nil, strings.NewReader(msg)); err != nil {
+	// An auto-reply as the mailer reads it (mailer.ParseMail).
+	m := domain.InboundMail{
+		From: "kofi.nguyen@acme.com", AddressedTo: []string{"support@desk.example"}, Subject: "Re: Printer on fire",
+		InReplyTo: []string{f.printer.ThreadID}, AutoReply: true,
+		Text:        "I am out of the office.\r\n\r\n> Please step away from the printer.\r\n> Thanks\r\n",
+		Attachments: []domain.InboundAttachment{{Name: "smoke.jpg", Type: "image/jpeg", Data: []byte("JPEGBYTES")}},
+	}
+	if _, err := f.desk.ReceiveMail(context.Background(), nil, m); err != nil {
 		t.Fatal(err)
 	}
 	d := newDriverWith(t, f.model(), 120, 40)

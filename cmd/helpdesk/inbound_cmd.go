@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"helpdesk/domain"
+	"helpdesk/mailer"
 )
 
 // mailReceiveCommand takes one message from standard input, for a desk
@@ -31,14 +32,15 @@ back.
 each must be one of the desk's inbound addresses. Without it the
 message's To or Cc must name one.
 
-Exit 0 when the message is stored, or dropped as a loop or a repeated
-delivery (the line says which); 1 with a sentence when it is refused
+Exit 0 when the message is stored, or dropped as a loop, a repeated
+delivery or automatic mail (a bounce, an auto-reply) from an unknown
+address that answers no conversation (the line says which); 1 with a sentence when it is refused
 (not for this desk, over inbound-max-size, unreadable, no inbound-address
 set) or cannot be stored.`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDesk(func(s *session) error {
-				res, err := s.desk.ReceiveMail(cmd.Context(), to, a.in)
+				res, err := mailer.Receive(cmd.Context(), s.desk, mailer.Envelope{To: to}, a.in, 0)
 				if err != nil {
 					return fmt.Errorf("message refused: %w", err)
 				}
