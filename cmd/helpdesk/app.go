@@ -28,6 +28,10 @@ const (
 	programName = "helpdesk"
 )
 
+// exitTempFail is sysexits.h's EX_TEMPFAIL: mail receive could not take
+// the message now and the MTA should try again later.
+const exitTempFail = 75
+
 // usageError marks a mistake in how the command was called (exit 2).
 type usageError struct{ err error }
 
@@ -35,6 +39,12 @@ func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// tempFailError marks a failure worth retrying later (exit 75).
+type tempFailError struct{ err error }
+
+func (e tempFailError) Error() string { return e.err.Error() }
+func (e tempFailError) Unwrap() error { return e.err }
 
 // app carries what every command shares: the streams and the database flag.
 type app struct {
@@ -138,6 +148,9 @@ func (a *app) execute(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	fmt.Fprintf(a.err, "%s: %s\n", programName, msg)
+	if tf := (tempFailError{}); errors.As(err, &tf) {
+		return exitTempFail
+	}
 	return exitFailed
 }
 

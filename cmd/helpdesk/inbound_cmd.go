@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -12,6 +14,7 @@ import (
 
 	"helpdesk/domain"
 	"helpdesk/mailer"
+	"helpdesk/store"
 )
 
 // mailReceiveCommand takes one message from standard input, for a desk
@@ -34,12 +37,14 @@ message's To or Cc must name one.
 
 Exit 0 when the message is stored, or dropped as a loop, a repeated
 delivery or automatic mail (a bounce, an auto-reply) from an unknown
-address that answers no conversation (the line says which); 1 with a sentence when it is refused
-(not for this desk, over inbound-max-size, unreadable, no inbound-address
-set) or cannot be stored.`,
+address that answers no conversation (the line says which); 75
+(EX_TEMPFAIL: the MTA keeps the message and tries again) while no
+inbound-address is set or the database is held by another process; 1
+with a sentence when it is refused for good (not for this desk, over
+inbound-max-size, unreadable) or cannot be stored.`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withDesk(func(s *session) error {
+			err := a.withDesk(func(s *session) error {
 				res, err := mailer.Receive(cmd.Context(), s.desk, mailer.Envelope{To: to}, a.in, 0)
 				if err != nil {
 					return fmt.Errorf("message refused: %w", err)
@@ -47,10 +52,23 @@ set) or cannot be stored.`,
 				printf(cmd, "%s\n", res)
 				return nil
 			})
+			if receiveTemporary(err) {
+				return tempFailError{fmt.Errorf("%w; the mail system should try again later", err)}
+			}
+			return err
 		},
 	}
 	cmd.Flags().StringSliceVar(&to, "to", nil, "an envelope recipient: one of the desk's inbound addresses")
 	return cmd
+}
+
+// receiveTemporary reports whether a refused message may be taken later:
+// no inbound-address yet, the database held by another process, the
+// command cut short.
+func receiveTemporary(err error) bool {
+	var ie *domain.InboundError
+	return errors.As(err, &ie) && ie.Temporary() ||
+		errors.Is(err, store.ErrLocked) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // convAttachmentCommand writes one attachment's bytes to standard output.

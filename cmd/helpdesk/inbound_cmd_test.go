@@ -9,13 +9,16 @@ import (
 	"testing"
 
 	"github.com/creack/pty"
+
+	"helpdesk/store"
 )
 
 func TestMailReceiveThreadsAndConvAttachmentWritesBytes(t *testing.T) {
 	c := newCLI(t)
-	// Before any inbound address the desk takes nothing.
-	if code, _, errs := c.run(eml2("ann@acme.com", "hi", "x"), "mail", "receive"); code != 1 || !strings.Contains(errs, "no inbound-address is set") {
-		t.Fatalf("mail receive before inbound-address: exit %d, %q", code, errs)
+	// Before any inbound address the desk takes nothing, for now: exit
+	// 75, so the MTA keeps the message and tries again.
+	if code, _, errs := c.run(eml2("ann@acme.com", "hi", "x"), "mail", "receive"); code != 75 || !strings.Contains(errs, "no inbound-address is set") || !strings.Contains(errs, "try again later") {
+		t.Fatalf("mail receive before inbound-address: exit %d, %q; want 75", code, errs)
 	}
 	c.ok("config", "set", "inbound-address", "support@desk.example,help@desk.example")
 	c.ok("user", "add", "--email", "ann@acme.com", "--mail", "none")
@@ -82,6 +85,54 @@ func TestMailReceiveThreadsAndConvAttachmentWritesBytes(t *testing.T) {
 	}
 	if got := convShow(t, c, "1")["messages"].([]any); len(got) != 2 {
 		t.Errorf("refused mail was stored: %d messages", len(got))
+	}
+}
+
+// mail receive's exit codes are what an MTA's pipe acts on: 75 defers and
+// retries (no inbound-address yet, the database held), 0 takes the
+// message as delivered (stored, or dropped as a loop, repeat or bounce),
+// 1 returns it to the sender, 2 is a wrong command line.
+func TestMailReceiveExitCodesForMTAs(t *testing.T) {
+	c := newCLI(t)
+	c.ok("config", "set", "inbound-address", "support@desk.example")
+
+	// A bounce from an unknown address: taken and dropped, no user.
+	code, out, errs := c.run("From: MAILER-DAEMON@mx.elsewhere.example\r\nTo: support@desk.example\r\nSubject: Undelivered\r\n\r\nNot delivered.\r\n", "mail", "receive")
+	if code != 0 || !strings.HasPrefix(out, "Not stored: it is a delivery report (bounce) from MAILER-DAEMON@mx.elsewhere.example") {
+		t.Errorf("a bounce: exit %d, %q %q; want 0 and not stored", code, out, errs)
+	}
+	if list := c.ok("user", "list"); strings.Contains(strings.ToLower(list), "mailer-daemon") {
+		t.Errorf("a bounce made a user:\n%s", list)
+	}
+	// A repeated delivery is taken too.
+	msg := "Message-ID: <once@acme.com>\r\n" + eml2("ann@acme.com", "Hi", "Hello")
+	if code, _, errs := c.run(msg, "mail", "receive"); code != 0 {
+		t.Fatalf("first delivery: exit %d %q", code, errs)
+	}
+	if code, out, _ := c.run(msg, "mail", "receive"); code != 0 || !strings.Contains(out, "was received before") {
+		t.Errorf("a repeated delivery: exit %d %q; want 0, not stored", code, out)
+	}
+	// Permanent: unreadable.
+	if code, _, errs := c.run("no header here", "mail", "receive"); code != 1 || !strings.Contains(errs, "cannot be read as an RFC 5322 mail") {
+		t.Errorf("an unreadable message: exit %d %q; want 1", code, errs)
+	}
+	// Usage.
+	if code, _, _ := c.run(msg, "mail", "receive", "extra"); code != 2 {
+		t.Errorf("mail receive extra: exit %d, want 2", code)
+	}
+	// The database held by another process (here, open in this one):
+	// 75 after the lock wait, nothing stored.
+	db, err := store.Open(c.db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = c.run(strings.Replace(msg, "<once@", "<twice@", 1), "mail", "receive")
+	db.Close()
+	if code != 75 || !strings.Contains(errs, "is in use by process") || !strings.Contains(errs, "try again later") {
+		t.Errorf("mail receive while the database is held: exit %d, %q; want 75", code, errs)
+	}
+	if n := strings.Count(c.ok("conv", "list"), "Hi"); n != 1 {
+		t.Errorf("%d conversations named Hi; want the one first delivery", n)
 	}
 }
 
