@@ -218,3 +218,78 @@ func TestOrgChildrenCheckedAndSalvaged(t *testing.T) {
 		t.Errorf("salvaged index: %q; want %q", got, treeEntries)
 	}
 }
+
+// Salvage keeps an organization under a parent created after it (moved
+// there), and breaks a cycle that only damage can write at its lowest id.
+func TestSalvageKeepsNewerParentsAndBreaksACycle(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "desk.db")
+	db, d, ids := orgTreeDesk(t, path)
+	solo := "Solo"
+	if _, err := d.UpdateOrg(owner, ids["Holding"], 0, domain.OrgPatch{Parent: &solo}); err != nil {
+		t.Fatal(err)
+	}
+	want := append([]string{"Solo>Holding"}, treeEntries...)
+	slices.Sort(want)
+	db.Close()
+
+	out := filepath.Join(dir, "salvaged.db")
+	rep, err := Salvage(context.Background(), path, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Lost() != 0 || len(rep.Notes) != 0 {
+		t.Errorf("salvage lost %d, notes %q", rep.Lost(), rep.Notes)
+	}
+	sdb, err := Open(out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := orgChildren(t, sdb, ids); !slices.Equal(got, want) {
+		t.Errorf("salvaged index: %q; want %q", got, want)
+	}
+	sdb.Close()
+
+	// Damage: Solo's record names Acme Deep as its parent, a cycle
+	// Solo > Holding > Acme > Acme Labs > Acme Deep > Solo.
+	db, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.bolt.Update(func(btx *bolt.Tx) error {
+		t := &tx{btx: btx}
+		o, err := t.Org(ids["Solo"])
+		if err != nil {
+			return err
+		}
+		o.ParentID = ids["Acme Deep"]
+		v, err := encode(&o)
+		if err != nil {
+			return err
+		}
+		return t.bucket(bucketOrgs).Put(idKey(o.ID), v)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out = filepath.Join(dir, "salvaged-cycle.db")
+	rep, err = Salvage(context.Background(), path, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantNote := fmt.Sprintf("organization %d (Holding): its parent %d was lost; it is now a top-level organization", ids["Holding"], ids["Solo"])
+	if rep.Lost() != 0 || !slices.Equal(rep.Notes, []string{wantNote}) {
+		t.Errorf("salvage of a cycle lost %d, notes %q", rep.Lost(), rep.Notes)
+	}
+	sdb, err = Open(out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	want = append([]string{"Acme Deep>Solo"}, treeEntries...)
+	slices.Sort(want)
+	if got := orgChildren(t, sdb, ids); !slices.Equal(got, want) {
+		t.Errorf("salvaged cycle's index: %q; want %q", got, want)
+	}
+}

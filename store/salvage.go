@@ -282,7 +282,9 @@ func (w *salvageWriter) write(ctx context.Context, t *tx, settings []byte) error
 			return err
 		}
 	}
-	// Organizations, in id order, so a parent comes before its children.
+	// Organizations, each after the parent it names (a parent may be newer
+	// than its child: an organization can be moved under a later one).
+	w.got["organization"] = parentsFirst(w.got["organization"])
 	orgs := map[domain.ID]bool{}
 	err := each(w, "organization", func(_ []byte, o *domain.Organization) (bool, error) {
 		if o.ParentID != 0 && !orgs[o.ParentID] {
@@ -491,6 +493,63 @@ func createAt(path string, v int) (*DB, error) {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
 	return &DB{bolt: b, path: path}, nil
+}
+
+// parentsFirst orders organization records (in id order) so that each
+// comes after the parent it names: top-level ones and those whose parent
+// is not among them first, then down the tree, breadth first. A cycle
+// (only damage can write one) follows, from its lowest id, which loses
+// its parent when written; records that do not decode come last.
+func parentsFirst(rs []salvaged) []salvaged {
+	ids := make([]domain.ID, len(rs))
+	present := map[domain.ID]bool{}
+	children := map[domain.ID][]int{}
+	var queue, undecoded []int
+	parents := make([]domain.ID, len(rs))
+	bad := make([]bool, len(rs))
+	for i, r := range rs {
+		var o domain.Organization
+		if json.Unmarshal(r.js, &o) != nil {
+			undecoded, bad[i] = append(undecoded, i), true
+			continue
+		}
+		ids[i], parents[i] = o.ID, o.ParentID
+		present[o.ID] = true
+	}
+	for i := range rs {
+		if bad[i] {
+			continue
+		}
+		if p := parents[i]; p == 0 || p == ids[i] || !present[p] {
+			queue = append(queue, i)
+		} else {
+			children[p] = append(children[p], i)
+		}
+	}
+	out := make([]salvaged, 0, len(rs))
+	placed := make([]bool, len(rs))
+	walk := func(queue []int) {
+		for ; len(queue) > 0; queue = queue[1:] {
+			i := queue[0]
+			if placed[i] {
+				continue
+			}
+			placed[i] = true
+			out = append(out, rs[i])
+			queue = append(queue, children[ids[i]]...)
+			delete(children, ids[i]) // two records with one id: their children once
+		}
+	}
+	walk(queue)
+	for i := range rs {
+		if !placed[i] && !bad[i] {
+			walk([]int{i}) // a cycle: start at its lowest id
+		}
+	}
+	for _, i := range undecoded {
+		out = append(out, rs[i])
+	}
+	return out
 }
 
 // attachments writes the bytes of a kept message's attachments; one whose
