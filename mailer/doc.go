@@ -17,5 +17,16 @@
 // recognise the duplicate (its link is a new one; the first copy's is
 // dead).
 //
+// The same outbox carries SMS: Route hands each message to its channel's
+// transport (sms.go speaks the Twilio-shaped gateway API), and a worker
+// claims only the channels it can send.
+//
+// Mail also comes in here: ParseMail reads an RFC 5322 message (charsets,
+// HTML reduced to text, attachments, auto-reply and bounce marks) into a
+// domain.InboundMail, Receive reads one under the size limit and hands it to
+// the desk, and the SMTP listener (inbound_smtp.go, go-smtp) applies the
+// desk's recipient, count and size rules at RCPT and DATA. Every rule about
+// what is stored where stays in domain.
+//
 // mailer imports domain only; the command line wires it to a store.
 package mailer
