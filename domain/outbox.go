@@ -337,31 +337,38 @@ func (d *Desk) SetTemplate(actor Actor, name string, e TemplateEdit) (Template, 
 		if e.Version != nil && *e.Version != before.Version {
 			return &ConflictError{What: "template " + name, By: before.UpdatedBy, At: before.UpdatedAt, Version: before.Version, Requested: *e.Version}
 		}
-		if e.Subject != nil {
-			t.Subject = strings.TrimSpace(*e.Subject)
-		}
-		if e.Body != nil {
-			t.Body = *e.Body
-		}
-		if err := ValidateTemplate(t.Event, t.Subject, t.Body); err != nil {
-			return err
-		}
-		now := d.clock()
-		t.Shipped, t.Version, t.UpdatedAt, t.UpdatedBy = false, before.Version+1, now, actor.String()
-		if err := tx.PutTemplate(&t); err != nil {
-			return err
-		}
-		c.event("template", 0)
-		var changes []Change
-		if before.Subject != t.Subject {
-			changes = append(changes, Change{Field: "subject", Before: before.Subject, After: t.Subject})
-		}
-		if before.Body != t.Body {
-			changes = append(changes, Change{Field: "body", Before: before.Body, After: t.Body})
-		}
-		return audit(tx, AuditEntry{At: now, Actor: actor.String(), Action: "template.set", Subject: name, Changes: changes})
+		return d.saveTemplate(tx, c, actor, before, &t, e, name)
 	})
 	return t, err
+}
+
+// saveTemplate applies an edit's subject and body to t (a template or a
+// translation, read as before), checks it can be sent, writes it and audits
+// the change under subject: the one tail of SetTemplate and setTranslation.
+func (d *Desk) saveTemplate(tx Tx, c *commit, actor Actor, before Template, t *Template, e TemplateEdit, subject string) error {
+	if e.Subject != nil {
+		t.Subject = strings.TrimSpace(*e.Subject)
+	}
+	if e.Body != nil {
+		t.Body = *e.Body
+	}
+	if err := ValidateTemplate(t.Event, t.Subject, t.Body); err != nil {
+		return err
+	}
+	now := d.clock()
+	t.Shipped, t.Version, t.UpdatedAt, t.UpdatedBy = false, before.Version+1, now, actor.String()
+	if err := tx.PutTemplate(t); err != nil {
+		return err
+	}
+	c.event("template", 0)
+	var changes []Change
+	if before.Subject != t.Subject {
+		changes = append(changes, Change{Field: "subject", Before: before.Subject, After: t.Subject})
+	}
+	if before.Body != t.Body {
+		changes = append(changes, Change{Field: "body", Before: before.Body, After: t.Body})
+	}
+	return audit(tx, AuditEntry{At: now, Actor: actor.String(), Action: "template.set", Subject: subject, Changes: changes})
 }
 
 // PreviewTemplate renders a subject and body for a sample customer, as the

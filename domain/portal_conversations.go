@@ -309,6 +309,20 @@ func (d *Desk) PortalConversation(userID, convID ID) (PortalThread, error) {
 // "portal"), never mailed back, reopening the conversation. A collaborator
 // never sends a public reply.
 func (d *Desk) PortalReply(userID, convID ID, body string) (ConvMessage, error) {
+	return d.portalWrite(userID, convID, body, func(tx Tx, c *commit, v portalViewer, before Conversation, body string) (ConvMessage, error) {
+		if v.collab {
+			return ConvMessage{}, refused("a collaborator cannot send a public reply; add an internal note instead")
+		}
+		_, msg, err := d.addCustomerMessage(tx, c, before, v.u, CustomerMessage{Body: body, Via: "portal"}, d.clock())
+		return msg, err
+	})
+}
+
+// portalWrite is the one frame of a portal user's message on a
+// conversation: the body cleaned, then in one transaction the viewer read,
+// the conversation found only if the viewer sees it (else the not-found of
+// a missing id), write's own check, the viewer's write block, and write.
+func (d *Desk) portalWrite(userID, convID ID, body string, write func(tx Tx, c *commit, v portalViewer, before Conversation, body string) (ConvMessage, error)) (ConvMessage, error) {
 	body, err := parseConvBody(body)
 	if err != nil {
 		return ConvMessage{}, err
@@ -323,13 +337,10 @@ func (d *Desk) PortalReply(userID, convID ID, body string) (ConvMessage, error) 
 		if err != nil {
 			return err
 		}
-		if v.collab {
-			return refused("a collaborator cannot send a public reply; add an internal note instead")
-		}
 		if why := v.writeBlock(); why != "" {
 			return refused("%s", why)
 		}
-		_, msg, err = d.addCustomerMessage(tx, c, before, v.u, CustomerMessage{Body: body, Via: "portal"}, d.clock())
+		msg, err = write(tx, c, v, before, body)
 		return err
 	})
 	return msg, err
@@ -345,25 +356,9 @@ func collaboratorActor(u User) Actor {
 // added to: stored as KindNote with actor collaborator:EMAIL, never mailed,
 // never shown to the customer. Audited as conv.note.
 func (d *Desk) PortalNote(userID, convID ID, body string) (ConvMessage, error) {
-	body, err := parseConvBody(body)
-	if err != nil {
-		return ConvMessage{}, err
-	}
-	var msg ConvMessage
-	err = d.update(func(tx Tx, c *commit) error {
-		v, err := viewerOf(tx, userID)
-		if err != nil {
-			return err
-		}
-		before, err := visibleConv(tx, v, convID)
-		if err != nil {
-			return err
-		}
+	return d.portalWrite(userID, convID, body, func(tx Tx, c *commit, v portalViewer, before Conversation, body string) (ConvMessage, error) {
 		if !v.collab {
-			return refused("only a collaborator can add an internal note; write a reply instead")
-		}
-		if why := v.writeBlock(); why != "" {
-			return refused("%s", why)
+			return ConvMessage{}, refused("only a collaborator can add an internal note; write a reply instead")
 		}
 		actor := collaboratorActor(v.u)
 		conv := before
@@ -371,20 +366,20 @@ func (d *Desk) PortalNote(userID, convID ID, body string) (ConvMessage, error) {
 		now := d.clock()
 		requester, err := tx.User(conv.RequesterID)
 		if err != nil {
-			return fmt.Errorf("requester %d of conversation %d: %w", conv.RequesterID, convID, err)
+			return ConvMessage{}, fmt.Errorf("requester %d of conversation %d: %w", conv.RequesterID, before.ID, err)
 		}
-		if msg, err = d.addMessage(tx, c, &conv, requester, actor, KindNote, body, now); err != nil {
-			return err
+		msg, err := d.addMessage(tx, c, &conv, requester, actor, KindNote, body, now)
+		if err != nil {
+			return msg, err
 		}
 		if err := d.saveConv(tx, c, actor, before, &conv, now); err != nil {
-			return err
+			return msg, err
 		}
-		return audit(tx, AuditEntry{
-			At: now, Actor: actor.String(), Action: "conv.note", SubjectKind: SubjectConv, SubjectID: convID,
+		return msg, audit(tx, AuditEntry{
+			At: now, Actor: actor.String(), Action: "conv.note", SubjectKind: SubjectConv, SubjectID: before.ID,
 			Subject: conv.Subject, Note: fmt.Sprintf("message %d; internal note by a collaborator on the portal", msg.Seq),
 		})
 	})
-	return msg, err
 }
 
 // PortalCanOpen reports whether the user may open a conversation on the

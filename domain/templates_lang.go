@@ -174,34 +174,12 @@ func (d *Desk) setTranslation(actor Actor, name string, e TemplateEdit) (Templat
 		if e.Version != nil && *e.Version != before.Version {
 			return &ConflictError{What: "template " + name + " (" + lang + ")", By: before.UpdatedBy, At: before.UpdatedAt, Version: before.Version, Requested: *e.Version}
 		}
-		t = before
-		t.Name, t.Language, t.Event = name, lang, base.Event
-		if e.Subject != nil {
-			t.Subject = strings.TrimSpace(*e.Subject)
-		}
-		if e.Body != nil {
-			t.Body = *e.Body
-		}
 		if isNew && (e.Subject == nil || e.Body == nil) {
 			return invalid("template", "a new %s translation of %s needs both a subject and a body", lang, name)
 		}
-		if err := ValidateTemplate(t.Event, t.Subject, t.Body); err != nil {
-			return err
-		}
-		now := d.clock()
-		t.Shipped, t.Version, t.UpdatedAt, t.UpdatedBy = false, before.Version+1, now, actor.String()
-		if err := tx.PutTemplate(&t); err != nil {
-			return err
-		}
-		c.event("template", 0)
-		var changes []Change
-		if before.Subject != t.Subject {
-			changes = append(changes, Change{Field: "subject", Before: before.Subject, After: t.Subject})
-		}
-		if before.Body != t.Body {
-			changes = append(changes, Change{Field: "body", Before: before.Body, After: t.Body})
-		}
-		return audit(tx, AuditEntry{At: now, Actor: actor.String(), Action: "template.set", Subject: translationKey(name, lang), Changes: changes})
+		t = before
+		t.Name, t.Language, t.Event = name, lang, base.Event
+		return d.saveTemplate(tx, c, actor, before, &t, e, translationKey(name, lang))
 	})
 	return t, err
 }
