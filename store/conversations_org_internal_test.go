@@ -203,15 +203,7 @@ func TestPortalIndexesCheckedSalvagedAndKeptInStep(t *testing.T) {
 	}
 	db.Close()
 
-	out := filepath.Join(dir, "salvaged.db")
-	if _, err := Salvage(context.Background(), path, out); err != nil {
-		t.Fatal(err)
-	}
-	sdb, err := Open(out, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
+	sdb, _ := salvageOpen(t, path, filepath.Join(dir, "salvaged.db"))
 	if problems, err := sdb.Check(context.Background()); err != nil || len(problems) > 0 {
 		t.Errorf("check after salvage: %v %v", problems, err)
 	}

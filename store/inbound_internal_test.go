@@ -121,15 +121,7 @@ func TestInboundIndexMigratedCheckedSalvagedDeleted(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	out := filepath.Join(dir, "salvaged.db")
-	if _, err := Salvage(context.Background(), path, out); err != nil {
-		t.Fatal(err)
-	}
-	sdb, err := Open(out, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
+	sdb, _ := salvageOpen(t, path, filepath.Join(dir, "salvaged.db"))
 	if got := mailIDs(t, sdb); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("after salvage: %v, want %v", got, want)
 	}

@@ -200,19 +200,10 @@ func TestOrgChildrenCheckedAndSalvaged(t *testing.T) {
 	}
 	db.Close()
 
-	out := filepath.Join(dir, "salvaged.db")
-	rep, err := Salvage(context.Background(), path, out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sdb, rep := salvageOpen(t, path, filepath.Join(dir, "salvaged.db"))
 	if rep.Lost() != 0 || len(rep.Notes) != 0 {
 		t.Errorf("salvage lost %d, notes %q", rep.Lost(), rep.Notes)
 	}
-	sdb, err := Open(out, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
 	noProblems(t, sdb, "after salvage")
 	if got := orgChildren(t, sdb, ids); !slices.Equal(got, treeEntries) {
 		t.Errorf("salvaged index: %q; want %q", got, treeEntries)
@@ -233,26 +224,17 @@ func TestSalvageKeepsNewerParentsAndBreaksACycle(t *testing.T) {
 	slices.Sort(want)
 	db.Close()
 
-	out := filepath.Join(dir, "salvaged.db")
-	rep, err := Salvage(context.Background(), path, out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sdb, rep := salvageOpen(t, path, filepath.Join(dir, "salvaged.db"))
 	if rep.Lost() != 0 || len(rep.Notes) != 0 {
 		t.Errorf("salvage lost %d, notes %q", rep.Lost(), rep.Notes)
-	}
-	sdb, err := Open(out, Options{})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if got := orgChildren(t, sdb, ids); !slices.Equal(got, want) {
 		t.Errorf("salvaged index: %q; want %q", got, want)
 	}
-	sdb.Close()
 
 	// Damage: Solo's record names Acme Deep as its parent, a cycle
 	// Solo > Holding > Acme > Acme Labs > Acme Deep > Solo.
-	db, err = Open(path, Options{})
+	db, err := Open(path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,20 +255,11 @@ func TestSalvageKeepsNewerParentsAndBreaksACycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	out = filepath.Join(dir, "salvaged-cycle.db")
-	rep, err = Salvage(context.Background(), path, out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sdb, rep = salvageOpen(t, path, filepath.Join(dir, "salvaged-cycle.db"))
 	wantNote := fmt.Sprintf("organization %d (Holding): its parent %d was lost; it is now a top-level organization", ids["Holding"], ids["Solo"])
 	if rep.Lost() != 0 || !slices.Equal(rep.Notes, []string{wantNote}) {
 		t.Errorf("salvage of a cycle lost %d, notes %q", rep.Lost(), rep.Notes)
 	}
-	sdb, err = Open(out, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
 	want = append([]string{"Acme Deep>Solo"}, treeEntries...)
 	slices.Sort(want)
 	if got := orgChildren(t, sdb, ids); !slices.Equal(got, want) {
