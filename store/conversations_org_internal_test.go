@@ -124,12 +124,7 @@ func TestMigration10FillsPortalIndexes(t *testing.T) {
 				return err
 			}
 		}
-		for _, b := range portalBuckets {
-			if err := btx.DeleteBucket(b); err != nil {
-				return err
-			}
-		}
-		return btx.Bucket(bucketMeta).Put(keySchema, itob(9))
+		return asVersion(btx, 9, portalBuckets...)
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -74,12 +74,7 @@ func TestInboundIndexMigratedCheckedSalvagedDeleted(t *testing.T) {
 
 	// Migration 11 on a file that had none of it builds the same index.
 	err := db.bolt.Update(func(btx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMailIDs, bucketConvMailIDs} {
-			if err := btx.DeleteBucket(b); err != nil {
-				return err
-			}
-		}
-		return btx.Bucket(bucketMeta).Put(keySchema, itob(10))
+		return asVersion(btx, 10, bucketMailIDs, bucketConvMailIDs)
 	})
 	if err != nil {
 		t.Fatal(err)

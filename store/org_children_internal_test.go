@@ -89,10 +89,7 @@ func TestMigration12FillsOrgChildren(t *testing.T) {
 		t.Fatalf("a new desk's children index: %q", got)
 	}
 	err := db.bolt.Update(func(btx *bolt.Tx) error {
-		if err := btx.DeleteBucket(bucketOrgChildren); err != nil {
-			return err
-		}
-		return btx.Bucket(bucketMeta).Put(keySchema, itob(11))
+		return asVersion(btx, 11, bucketOrgChildren)
 	})
 	if err != nil {
 		t.Fatal(err)
