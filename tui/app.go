@@ -46,6 +46,8 @@ type Options struct {
 	// MailTransport is true when this process sends mail (SMTP is
 	// configured); false, the outbox says queued messages are not sent.
 	MailTransport bool
+	// Prefs are the agent's own settings (keys, theme, columns, mouse).
+	Prefs Prefs
 }
 
 // Model is the root model of a console session.
