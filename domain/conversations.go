@@ -277,7 +277,7 @@ func mailNote(m ConvMessage) string {
 	case m.Kind == KindNote:
 		return "internal note"
 	case m.Mailed():
-		return fmt.Sprintf("mailed (outbox message %d)", m.OutboxID)
+		return fmt.Sprintf("queued (outbox message %d)", m.OutboxID)
 	}
 	return "not mailed: " + m.NotMailed
 }
