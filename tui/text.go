@@ -35,10 +35,16 @@ func thousands(n int) string {
 	return b.String()
 }
 
-// width is ansi.StringWidth with a fast path: frames are redrawn on every
-// key, and nearly every line is ASCII plus a few symbols of our own (› ○ •
-// …) wrapped in SGR sequences, whose width needs no grapheme segmentation.
-// Anything else goes to ansi.StringWidth.
+// width is the one measure of text in cells in the console: every
+// padding, cut and layout goes through it (or through fit, cut, frame and
+// joinRight, which do). It is ansi.StringWidth with a fast path: frames are
+// redrawn on every key, and nearly every line is ASCII plus a few symbols
+// of our own wrapped in SGR sequences, whose width needs no grapheme
+// segmentation. The fast path knows only the symbols in appSymbols, each
+// one cell wide on its own and in any sequence with the others and ASCII
+// (TestWidthFastPathSymbols checks every one against ansi.StringWidth);
+// anything else in s (an emoji, CJK, a combining mark, a joiner, a
+// variation selector) sends the whole string to ansi.StringWidth.
 func width(s string) int {
 	n := 0
 	for i := 0; i < len(s); {
@@ -54,14 +60,12 @@ func width(s string) int {
 		case c >= 0x20 && c < 0x7f:
 			n++
 			i++
-		case c == 0xe2 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80:
-			// U+2010-U+2BFF (punctuation, arrows, shapes) are one cell,
-			// apart from the invisible formatting controls below U+2010
-			// and at U+2028-U+202F, U+2060-U+206F.
-			r := rune(c&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f)
-			if r < 0x2010 || (r >= 0x2028 && r <= 0x202f) || (r >= 0x2060 && r <= 0x206f) || r > 0x2bff {
-				return ansi.StringWidth(s)
-			}
+		case c == 0xc2 && i+1 < len(s) && s[i+1] == 0xb7, // · U+00B7
+			c == 0xc3 && i+1 < len(s) && s[i+1] == 0x97: // × U+00D7
+			n++
+			i += 2
+		case c == 0xe2 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 &&
+			appSymbol(0x2000|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f)):
 			n++
 			i += 3
 		default:
@@ -69,6 +73,21 @@ func width(s string) int {
 		}
 	}
 	return n
+}
+
+// appSymbols are the symbols the console draws itself, measured by width's
+// fast path: · × (two bytes) and these three-byte ones.
+const appSymbols = "·×–—•…›←↑→↓↳↵⊘─│┃└╭╮╯╰▌○◆●✓"
+
+// appSymbol reports whether r, which must be in U+2000–U+2FFF (a UTF-8
+// sequence starting with 0xE2), is one of appSymbols.
+func appSymbol(r rune) bool {
+	switch r {
+	case '–', '—', '•', '…', '›', '←', '↑', '→', '↓', '↳', '↵', '⊘',
+		'─', '│', '┃', '└', '╭', '╮', '╯', '╰', '▌', '○', '◆', '●', '✓':
+		return true
+	}
+	return false
 }
 
 // fit cuts s to w cells (with an ellipsis) or pads it with spaces to w, so
@@ -79,7 +98,9 @@ func fit(s string, w int) string {
 	}
 	sw := width(s)
 	if sw > w {
-		return ansi.Truncate(s, w, "…")
+		// A two-cell character at the cut leaves one cell over: pad it.
+		s = ansi.Truncate(s, w, "…")
+		sw = width(s)
 	}
 	return s + strings.Repeat(" ", w-sw)
 }
@@ -125,9 +146,9 @@ func overlay(base, box string, x, y, w int) string {
 		if row < 0 || row >= len(lines) {
 			continue
 		}
-		bw := ansi.StringWidth(bl)
+		bw := width(bl)
 		left := ansi.Truncate(lines[row], x, "")
-		if lw := ansi.StringWidth(left); lw < x {
+		if lw := width(left); lw < x {
 			left += strings.Repeat(" ", x-lw)
 		}
 		right := ""
@@ -142,12 +163,12 @@ func overlay(base, box string, x, y, w int) string {
 // joinRight puts right at the right edge of a w-cell line starting with
 // left, cutting left if both do not fit.
 func joinRight(left, right string, w int) string {
-	rw := ansi.StringWidth(right)
+	rw := width(right)
 	if rw >= w {
 		return cut(right, w)
 	}
 	left = cut(left, w-rw-1)
-	gap := w - rw - ansi.StringWidth(left)
+	gap := w - rw - width(left)
 	return left + strings.Repeat(" ", gap) + right
 }
 
@@ -201,11 +222,21 @@ func cleanInput(ti *textinput.Model) {
 // styleRenderer is what highlight needs of a lipgloss.Style.
 type styleRenderer interface{ Render(...string) string }
 
+// ansiWidth is width under its older name.
 func ansiWidth(s string) int { return width(s) }
+
+// blockWidth is the width of the widest line of s.
+func blockWidth(s string) int {
+	w := 0
+	for l := range strings.SplitSeq(s, "\n") {
+		w = max(w, width(l))
+	}
+	return w
+}
 
 // fitLeft is fit for numbers: padded on the left so digits line up.
 func fitLeft(s string, w int) string {
-	sw := ansi.StringWidth(s)
+	sw := width(s)
 	if sw >= w {
 		return cut(s, w)
 	}
