@@ -21,7 +21,9 @@ type Desk struct {
 	// post-commit updates, so no commit is missed (suggestions.go).
 	indexMu sync.Mutex
 	index   *suggest.Index
-	mail    MailConfig
+	// names is the name index behind FindUsers (namesearch.go).
+	names nameSearch
+	mail  MailConfig
 }
 
 // Option configures a Desk.
@@ -68,6 +70,7 @@ func (d *Desk) update(fn func(tx Tx, c *commit) error) error {
 		}
 	}
 	d.indexMu.Unlock()
+	d.namesCommitted(&c)
 	for _, e := range c.events {
 		d.publish(e)
 	}
