@@ -92,8 +92,8 @@ func New(o Options) *Model {
 	// Ask the terminal for its background now: lipgloss would otherwise ask
 	// on the first adaptive colour drawn, while Bubble Tea owns the input.
 	o.Renderer.HasDarkBackground()
-	st := newStyles(o.Renderer)
-	c := &common{desk: o.Desk, actor: o.Actor, st: st, keys: newKeyMap(), loc: o.Location, demoUsers: o.DemoUsers,
+	st := newStyles(o.Renderer, o.Prefs.Theme)
+	c := &common{desk: o.Desk, actor: o.Actor, st: st, keys: keyMapFor(o.Prefs.Keys), prefs: o.Prefs, loc: o.Location, demoUsers: o.DemoUsers,
 		orgs: newOrgNames(nil)}
 	m := &Model{c: c, help: st.help(), live: true, missed: map[screen][]domain.Event{}, mailTransport: o.MailTransport}
 	m.status.c = c

@@ -22,6 +22,9 @@ type common struct {
 	keys  *keyMap
 	loc   *time.Location
 	orgs  orgNames
+	// prefs are the agent's own settings (Options.Prefs), checked by
+	// ParsePrefs; the key map and the styles are already built from them.
+	prefs Prefs
 	// demoUsers is how many users the welcome screen's demo load creates.
 	demoUsers int
 	// req numbers requests so that a reply to an older one (an earlier

@@ -5,11 +5,14 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/bubbles/key"
 )
 
 // The key table in README.md is generated from the key map and
-// each screen's FullHelp, so it cannot drift from the console: this test
-// fails when they differ, and with -update rewrites the table.
+// each screen's FullHelp (helpScreens), with each key's action name for
+// config.toml, so it cannot drift from the console: this test fails when
+// they differ, and with -update rewrites the table.
 
 const (
 	readmePath = "../README.md"
@@ -20,28 +23,30 @@ const (
 func keysMarkdown() string {
 	m := New(Options{Renderer: asciiRenderer()})
 	c := m.c
-	screens := []screen{
-		newUsersScreen(c), newCreateUserScreen(c), newUserScreen(c, 0),
-		newOrgsScreen(c), newOrgScreen(c, 0), newAuditTab(c), newOutboxScreen(c, false), newMessageScreen(c, 0, false),
-		newTemplatesScreen(c), newTemplateScreen(c, ""), newSettingsScreen(c), newWelcomeScreen(c),
-		newInboxScreen(c, 0, ""), newConvScreen(c, 0), newCreateConvScreen(c, 0, ""),
-	}
+	// The action's name, for config.toml's [keys]: by help text, as the
+	// conflict check matches them (rebind.go).
+	of := actionsOf(c.keys)
+	named := map[string]bool{}
 	var b strings.Builder
-	b.WriteString("| Screen | Key | Does |\n| --- | --- | --- |\n")
-	row := func(screen, k, desc string) {
-		b.WriteString("| " + screen + " | `" + strings.ReplaceAll(k, "|", "\\|") + "` | " + desc + " |\n")
+	b.WriteString("| Screen | Key | Action | Does |\n| --- | --- | --- | --- |\n")
+	row := func(screen string, kb key.Binding) {
+		h := kb.Help()
+		var names []string
+		for _, a := range of(kb) {
+			named[a] = true
+			names = append(names, "`"+a+"`")
+		}
+		b.WriteString("| " + screen + " | `" + strings.ReplaceAll(h.Key, "|", "\\|") + "` | " + strings.Join(names, ", ") + " | " + h.Desc + " |\n")
 	}
-	for _, g := range [][]string{{"Everywhere"}} {
-		seen := map[string]bool{}
-		for _, kb := range c.keys.globalHelp() {
-			h := kb.Help()
-			if !seen[h.Key+h.Desc] {
-				seen[h.Key+h.Desc] = true
-				row(g[0], h.Key, h.Desc)
-			}
+	seen := map[string]bool{}
+	for _, kb := range c.keys.globalHelp() {
+		h := kb.Help()
+		if !seen[h.Key+h.Desc] {
+			seen[h.Key+h.Desc] = true
+			row("Everywhere", kb)
 		}
 	}
-	for _, s := range screens {
+	for _, s := range helpScreens(c) {
 		title := s.Title()
 		seen := map[string]bool{}
 		for _, grp := range s.FullHelp() {
@@ -51,9 +56,18 @@ func keysMarkdown() string {
 					continue
 				}
 				seen[h.Key+h.Desc] = true
-				row(title, h.Key, h.Desc)
+				row(title, kb)
 				title = ""
 			}
+		}
+	}
+	// Actions no screen's help names (confirm dialogs, widgets): listed
+	// too, so that every action name of config.toml is documented.
+	title := "Elsewhere"
+	for _, a := range actions() {
+		if !named[a.name] {
+			row(title, *c.keys.binding(a.name))
+			title = ""
 		}
 	}
 	return b.String()

@@ -12,25 +12,10 @@ import (
 	"github.com/muesli/termenv"
 )
 
-// palette is the first layer of the theme: colour tokens that adapt to
-// light and dark terminals. Nothing outside styles.go names a colour.
+// palette is the first layer of the theme: colour tokens, from one of the
+// themes in theme.go. Nothing outside styles.go and theme.go names a colour.
 type palette struct {
 	fg, muted, subtle, accent, accentFg, selBg, danger, warn, ok, match lipgloss.TerminalColor
-}
-
-func defaultPalette() palette {
-	return palette{
-		fg:       lipgloss.AdaptiveColor{Light: "#1a1a1a", Dark: "#e4e4e4"},
-		muted:    lipgloss.AdaptiveColor{Light: "#6b6b6b", Dark: "#8a8a8a"},
-		subtle:   lipgloss.AdaptiveColor{Light: "#b0b0b0", Dark: "#4a4a4a"},
-		accent:   lipgloss.AdaptiveColor{Light: "#5a3fc0", Dark: "#a48bff"},
-		accentFg: lipgloss.AdaptiveColor{Light: "#ffffff", Dark: "#1a1a1a"},
-		selBg:    lipgloss.AdaptiveColor{Light: "#e6e0fa", Dark: "#3a3258"},
-		danger:   lipgloss.AdaptiveColor{Light: "#b3261e", Dark: "#ff7a70"},
-		warn:     lipgloss.AdaptiveColor{Light: "#8a5a00", Dark: "#f2c04c"},
-		ok:       lipgloss.AdaptiveColor{Light: "#1e7a3a", Dark: "#6fd68f"},
-		match:    lipgloss.AdaptiveColor{Light: "#b04a00", Dark: "#ffaf5f"},
-	}
 }
 
 // styles is the second layer: every style the console draws with, built
@@ -87,13 +72,17 @@ func (p palette) forRenderer(r *lipgloss.Renderer) palette {
 	dark := r.HasDarkBackground()
 	profile := r.ColorProfile()
 	fix := func(c lipgloss.TerminalColor) lipgloss.TerminalColor {
-		ac, ok := c.(lipgloss.AdaptiveColor)
-		if !ok {
+		var hex string
+		switch ac := c.(type) {
+		case lipgloss.Color:
+			hex = string(ac)
+		case lipgloss.AdaptiveColor:
+			hex = ac.Light
+			if dark {
+				hex = ac.Dark
+			}
+		default:
 			return c
-		}
-		hex := ac.Light
-		if dark {
-			hex = ac.Dark
 		}
 		switch tc := profile.Color(hex).(type) {
 		case termenv.RGBColor:
@@ -110,8 +99,10 @@ func (p palette) forRenderer(r *lipgloss.Renderer) palette {
 		match: fix(p.match)}
 }
 
-func newStyles(r *lipgloss.Renderer) *styles {
-	p := defaultPalette().forRenderer(r)
+// newStyles builds the styles of a theme (a name of Themes; "" is auto)
+// for the renderer.
+func newStyles(r *lipgloss.Renderer, themeName string) *styles {
+	p := themeFor(themeName, r.HasDarkBackground()).palette().forRenderer(r)
 	s := &styles{r: r}
 	n := r.NewStyle
 	s.brand = n().Bold(true).Foreground(p.accent)
@@ -125,7 +116,7 @@ func newStyles(r *lipgloss.Renderer) *styles {
 	s.colHead = n().Bold(true).Foreground(p.muted)
 	s.row = n().Foreground(p.fg)
 	s.rowSel = n().Foreground(p.fg).Background(p.selBg).Bold(true)
-	s.disabled = n().Foreground(p.subtle).Faint(true)
+	s.disabled = n().Foreground(p.muted)
 	s.disabledSel = n().Foreground(p.muted).Background(p.selBg)
 	s.errText = n().Foreground(p.danger).Bold(true)
 	s.warnText = n().Foreground(p.warn)
@@ -141,7 +132,7 @@ func newStyles(r *lipgloss.Renderer) *styles {
 	s.helpSep = n().Foreground(p.subtle)
 	s.inputPrompt = n().Foreground(p.accent)
 	s.inputText = n().Foreground(p.fg)
-	s.placeholder = n().Foreground(p.subtle)
+	s.placeholder = n().Foreground(p.muted)
 	s.cursor = n().Reverse(true)
 	s.rowI, s.rowSelI = newInline(s.row), newInline(s.rowSel)
 	s.disabledI, s.disabledSelI = newInline(s.disabled), newInline(s.disabledSel)

@@ -152,8 +152,16 @@ func overlay(base, box string, x, y, w int) string {
 			left += strings.Repeat(" ", x-lw)
 		}
 		right := ""
-		if x+bw < w {
-			right = ansi.Cut(lines[row], x+bw, w)
+		if want := w - x - bw; want > 0 {
+			// A two-cell character under the box's right edge is kept
+			// whole by ansi.Cut: start past it and pad instead.
+			k := x + bw
+			right = ansi.Cut(lines[row], k, w)
+			for width(right) > want {
+				k++
+				right = ansi.Cut(lines[row], k, w)
+			}
+			right = strings.Repeat(" ", want-width(right)) + right
 		}
 		lines[row] = left + bl + right
 	}
