@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -61,19 +62,10 @@ type convRow struct {
 	disabled bool
 }
 
-type (
-	inboxPageMsg struct {
-		req   uint64
-		rows  []convRow
-		next  domain.ID
-		reset bool
-		err   error
-	}
-	agentsMsg struct {
-		agents []domain.Agent
-		err    error
-	}
-)
+type agentsMsg struct {
+	agents []domain.Agent
+	err    error
+}
 
 // agentNames maps agent ids to emails, for the assignee column.
 type agentNames map[domain.ID]string
@@ -96,18 +88,16 @@ func loadAgents(desk *domain.Desk) tea.Cmd {
 }
 
 // inboxScreen lists conversations newest first, open ones by default, a
-// page at a time from the store's indexes. / filters the loaded pages
-// (fuzzy, on subject and requester); it never reads more to filter.
+// page at a time from the store's indexes, in a pagedList (a window
+// around the cursor). / filters the loaded rows (fuzzy, on subject and
+// requester); it never reads more to filter. With a requester it is the
+// list of one user's conversations.
 type inboxScreen struct {
 	c         *common
 	requester domain.ID
 	who       string
 
-	rows   []convRow
-	next   domain.ID // the before of the next page; 0: no more
-	req    uint64
-	loaded bool
-	err    error
+	list *pagedList[convRow]
 
 	status   int // index in convStatusFilters
 	assignee int
@@ -123,10 +113,8 @@ type inboxScreen struct {
 	filter    textinput.Model
 	filtering bool
 	query     string
-	shown     []int // indexes in rows that pass the filter, in order
-	matches   map[int][]int
+	matches   map[domain.ID][]int // fuzzy match positions by conversation
 
-	scroller
 	w, h int
 }
 
@@ -135,6 +123,12 @@ func newInboxScreen(c *common, requester domain.ID, who string) *inboxScreen {
 	if requester != 0 {
 		s.status = len(convStatusFilters) - 1 // a user's conversations: all
 	}
+	s.list = newPagedList(c, pagedOptions[convRow]{
+		id:       func(r convRow) domain.ID { return r.conv.ID },
+		render:   s.line,
+		pageSize: inboxPage,
+	})
+	s.setLoader()
 	return s
 }
 
@@ -145,7 +139,7 @@ func (s *inboxScreen) Title() string {
 	return "Inbox"
 }
 
-func (s *inboxScreen) Init() tea.Cmd   { return tea.Batch(s.load(true), loadAgents(s.c.desk)) }
+func (s *inboxScreen) Init() tea.Cmd   { return tea.Batch(s.list.Reset(), loadAgents(s.c.desk)) }
 func (s *inboxScreen) Capturing() bool { return s.filtering || s.picking }
 func (s *inboxScreen) Dirty() bool     { return false }
 
@@ -155,7 +149,7 @@ func (s *inboxScreen) KeepsBack() bool { return s.query != "" || s.org != 0 }
 func (s *inboxScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
 	s.filter.Width = max(w/3, 10)
-	s.follow()
+	s.list.SetSize(w, s.rowsShown())
 }
 
 func (s *inboxScreen) convFilter() domain.ConvFilter {
@@ -165,36 +159,35 @@ func (s *inboxScreen) convFilter() domain.ConvFilter {
 	return domain.ConvFilter{Status: convStatusFilters[s.status], RequesterID: s.requester, OrgID: s.org}
 }
 
-// load reads the first page (reset: again from the newest, keeping as
-// many rows as were loaded) or the next one.
-func (s *inboxScreen) load(reset bool) tea.Cmd {
-	s.req = s.c.nextReq()
-	req, desk, f := s.req, s.c.desk, s.convFilter()
-	keep := func(domain.Conversation) bool { return true }
+// keepConv is the assignee filter, applied page by page.
+func (s *inboxScreen) keepConv() func(domain.Conversation) bool {
 	switch s.assignee {
 	case assignNone:
-		keep = func(c domain.Conversation) bool { return c.AssigneeID == 0 }
+		return func(c domain.Conversation) bool { return c.AssigneeID == 0 }
 	case assignMe:
 		me := s.c.actor.AgentID
-		keep = func(c domain.Conversation) bool { return c.AssigneeID == me }
+		return func(c domain.Conversation) bool { return c.AssigneeID == me }
 	}
-	if s.assignee == assignMe && s.c.actor.AgentID == 0 {
-		// The database owner is no agent: nothing is assigned to it.
-		return func() tea.Msg { return inboxPageMsg{req: req, reset: true} }
-	}
-	before := s.next
-	limit := inboxPage
-	if reset {
-		before = 0
-		limit = max(inboxPage, len(s.rows))
-	}
-	return func() tea.Msg {
+	return func(domain.Conversation) bool { return true }
+}
+
+// setLoader gives the list the reads of the filters now chosen.
+func (s *inboxScreen) setLoader() {
+	desk, f, keep := s.c.desk, s.convFilter(), s.keepConv()
+	none := s.assignee == assignMe && s.c.actor.AgentID == 0 // the database owner is no agent
+	s.list.o.load = func(_ context.Context, anchor domain.ID, dir pageDir, limit int) ([]convRow, domain.ID, error) {
+		if none {
+			return nil, 0, nil
+		}
+		if dir == pageUp {
+			return convsAbove(desk, f, keep, anchor, limit)
+		}
 		var out []domain.Conversation
-		next := before
+		next := anchor
 		for scans := 0; len(out) < limit && scans < inboxMaxScan; scans++ {
-			page, n, err := desk.Conversations(f, next, limit)
+			page, n, err := desk.Conversations(f, next, limit-len(out))
 			if err != nil {
-				return inboxPageMsg{req: req, err: err}
+				return nil, 0, err
 			}
 			for _, c := range page {
 				if keep(c) {
@@ -207,11 +200,56 @@ func (s *inboxScreen) load(reset bool) tea.Cmd {
 			}
 		}
 		rows, err := convRows(desk, out)
-		if err != nil {
-			return inboxPageMsg{req: req, err: err}
-		}
-		return inboxPageMsg{req: req, rows: rows, next: next, reset: reset}
+		return rows, next, err
 	}
+	s.list.o.get = func(_ context.Context, id domain.ID) (convRow, bool, error) {
+		// The one conversation: the newest at or below id, of any status.
+		cs, _, err := desk.Conversations(domain.ConvFilter{}, id+1, 1)
+		if err != nil || len(cs) == 0 || cs[0].ID != id {
+			return convRow{}, false, err
+		}
+		c := cs[0]
+		if none || !keep(c) || (f.Status != "" && c.Status != f.Status) || (f.RequesterID != 0 && c.RequesterID != f.RequesterID) ||
+			(f.OrgID != 0 && c.OrgID != f.OrgID) {
+			return convRow{}, false, nil
+		}
+		rows, err := convRows(desk, cs)
+		if err != nil {
+			return convRow{}, false, err
+		}
+		return rows[0], true, nil
+	}
+}
+
+// convsAbove reads the limit conversations just above anchor (newer), in
+// list order. The indexes read newest first only, so it reads down from
+// the top to the anchor: paging back up past the window is the rare case.
+func convsAbove(desk *domain.Desk, f domain.ConvFilter, keep func(domain.Conversation) bool, anchor domain.ID, limit int) ([]convRow, domain.ID, error) {
+	var ring []domain.Conversation
+	var next domain.ID
+scan:
+	for {
+		page, n, err := desk.Conversations(f, next, inboxPage)
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, c := range page {
+			if c.ID <= anchor {
+				break scan
+			}
+			if keep(c) {
+				ring = append(ring, c)
+				if len(ring) > limit {
+					ring = ring[1:]
+				}
+			}
+		}
+		if next = n; next == 0 {
+			break
+		}
+	}
+	rows, err := convRows(desk, ring)
+	return rows, anchor, err
 }
 
 // convRows reads each requester once (a page names few). A requester who
@@ -240,24 +278,25 @@ func convRows(desk *domain.Desk, cs []domain.Conversation) ([]convRow, error) {
 
 func (s *inboxScreen) rowsShown() int { return max(s.h-4, 1) }
 
-// applyFilter recomputes the rows on show: all of them, or the fuzzy
-// matches of the query among the loaded ones, best first.
+// applyFilter sets the rows on show: all of them, or the fuzzy matches of
+// the query among the loaded ones, best first.
 func (s *inboxScreen) applyFilter() {
-	s.shown, s.matches = s.shown[:0], nil
+	s.matches = nil
 	if s.query == "" {
-		for i := range s.rows {
-			s.shown = append(s.shown, i)
-		}
-		s.follow()
+		s.list.SetFilter(nil)
 		return
 	}
-	res := fuzzy.FindFrom(s.query, convSource(s.rows))
-	s.matches = make(map[int][]int, len(res))
-	for _, r := range res {
-		s.shown = append(s.shown, r.Index)
-		s.matches[r.Index] = r.MatchedIndexes
-	}
-	s.follow()
+	q := s.query
+	s.list.SetFilter(func(rows []convRow) []int {
+		res := fuzzy.FindFrom(q, convSource(rows))
+		s.matches = make(map[domain.ID][]int, len(res))
+		shown := make([]int, 0, len(res))
+		for _, r := range res {
+			shown = append(shown, r.Index)
+			s.matches[rows[r.Index].conv.ID] = r.MatchedIndexes
+		}
+		return shown
+	})
 }
 
 // convSource lets fuzzy match "subject · requester" without building the
@@ -267,45 +306,44 @@ type convSource []convRow
 func (c convSource) String(i int) string { return c[i].subject + " · " + c[i].who }
 func (c convSource) Len() int            { return len(c) }
 
-func (s *inboxScreen) follow() { s.scroller.follow(len(s.shown), s.rowsShown()) }
+func (s *inboxScreen) move(d int) tea.Cmd { return s.list.Move(d) }
 
-func (s *inboxScreen) move(d int) tea.Cmd {
-	s.cursor += d
-	s.follow()
-	if s.query == "" && s.next != 0 && s.req == 0 && s.cursor+s.rowsShown() >= len(s.shown) {
-		return s.load(false)
-	}
-	return nil
-}
-
-func (s *inboxScreen) selected() (convRow, bool) {
-	if s.cursor < len(s.shown) {
-		return s.rows[s.shown[s.cursor]], true
-	}
-	return convRow{}, false
-}
+func (s *inboxScreen) selected() (convRow, bool) { return s.list.Selected() }
 
 func (s *inboxScreen) restart() tea.Cmd {
-	s.rows, s.next, s.cursor, s.top, s.loaded = nil, 0, 0, 0, false
+	s.setLoader()
 	s.applyFilter()
-	return s.load(true)
+	return s.list.Reset()
+}
+
+// refresh places what a commit changed: the conversations it names are
+// reread, and so are the rows of a user it names (the requester's name or
+// state); an import, or a change it cannot place, rereads the window.
+func (s *inboxScreen) refresh(evs []domain.Event) tea.Cmd {
+	var ids []domain.ID
+	for _, e := range evs {
+		switch {
+		case e.Kind == "import", e.Kind == domain.SubjectConv && e.ID == 0:
+			return s.list.Reload()
+		case e.Kind == domain.SubjectConv:
+			ids = append(ids, e.ID)
+		case e.Kind == domain.SubjectUser:
+			for _, r := range s.list.Rows() {
+				if r.conv.RequesterID == e.ID {
+					ids = append(ids, r.conv.ID)
+				}
+			}
+		}
+	}
+	return s.list.Touch(ids...)
 }
 
 func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
 	k := s.c.keys
 	switch msg := msg.(type) {
-	case inboxPageMsg:
-		if msg.req != s.req {
-			return nil
-		}
-		s.req, s.err, s.loaded = 0, msg.err, true
-		if msg.err != nil {
-			return nil
-		}
-		s.rows = mergePage(s.rows, msg.rows, msg.reset)
-		s.next = msg.next
-		s.applyFilter()
-		return nil
+	case pagedPageMsg[convRow], pagedTouchMsg[convRow]:
+		cmd, _ := s.list.Update(msg)
+		return cmd
 	case orgNamesMsg:
 		if s.orgPick != nil {
 			s.orgPick.SetItems(s.c.orgs.names)
@@ -323,19 +361,14 @@ func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case deskEventsMsg:
-		for _, e := range msg.events {
-			if e.Kind == domain.SubjectConv || e.Kind == domain.SubjectUser || e.Kind == "import" {
-				return s.load(true)
-			}
-		}
-		return nil
+		return s.refresh(msg.events)
 	case tea.MouseMsg:
 		if msg.Action == tea.MouseActionPress {
 			switch msg.Button {
 			case tea.MouseButtonWheelUp:
-				return s.move(-3)
+				return s.list.Wheel(-1)
 			case tea.MouseButtonWheelDown:
-				return s.move(3)
+				return s.list.Wheel(1)
 			}
 		}
 	case tea.KeyMsg:
@@ -373,8 +406,8 @@ func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
 				return s.c.post(openConvMsg{id: r.conv.ID})
 			}
 		}
-		if d, ok := navDelta(k, msg, s.rowsShown(), len(s.shown)); ok {
-			return s.move(d)
+		if cmd, ok := s.list.Nav(k, msg); ok {
+			return cmd
 		}
 	}
 	return nil
@@ -400,7 +433,6 @@ func (s *inboxScreen) updateFilter(msg tea.KeyMsg) tea.Cmd {
 	cleanInput(&s.filter)
 	if q := strings.TrimSpace(s.filter.Value()); q != s.query {
 		s.query = q
-		s.cursor, s.top = 0, 0
 		s.applyFilter()
 	}
 	return cmd
@@ -495,42 +527,38 @@ func (s *inboxScreen) View() string {
 		b.WriteString("\n  " + st.muted.Render("enter chooses · esc keeps the inbox as it is"))
 		return b.String()
 	}
+	l := s.list
 	switch {
-	case s.err != nil:
-		b.WriteString("\n  " + st.errText.Render(cut(sanitizeLine(s.err.Error()), s.w-4)))
+	case l.Err() != nil:
+		b.WriteString("\n  " + st.errText.Render(cut(sanitizeLine(l.Err().Error()), s.w-4)))
 		return b.String()
-	case !s.loaded:
+	case !l.Loaded() || (l.Loading() && l.Len() == 0):
 		b.WriteString("\n  " + st.muted.Render("Loading…"))
 		return b.String()
-	case len(s.shown) == 0 && s.query != "":
+	case l.Len() == 0 && s.query != "":
 		b.WriteString("\n  " + st.muted.Render(cut("No loaded conversation matches "+s.query+".", s.w-4)))
 		return b.String()
-	case len(s.shown) == 0 && s.next != 0:
+	case l.Len() == 0 && l.MoreDown():
 		b.WriteString("\n  " + st.muted.Render("None among the most recent read; ↓ reads further back."))
 		return b.String()
-	case len(s.shown) == 0 && s.org != 0:
+	case l.Len() == 0 && s.org != 0:
 		b.WriteString("\n  " + st.muted.Render(cut("No conversations of "+s.orgName+" here; esc shows every organization.", s.w-4)))
 		return b.String()
-	case len(s.shown) == 0:
+	case l.Len() == 0:
 		b.WriteString("\n  " + st.muted.Render("No conversations here. s and a show others."))
 		return b.String()
 	}
-	n := s.rowsShown()
-	for i := s.top; i < len(s.shown) && i < s.top+n; i++ {
-		b.WriteString("\n" + s.line(s.shown[i], i == s.cursor, sw, ww, ow, aw))
-	}
-	for i := len(s.shown) - s.top; i < n; i++ {
-		b.WriteByte('\n')
-	}
-	pos := "  " + thousands(s.cursor+1) + " of " + thousands(len(s.shown))
-	if s.next != 0 && s.query == "" {
+	b.WriteString("\n" + l.View())
+	at, of := l.Position()
+	pos := "  " + thousands(at) + " of " + thousands(of)
+	if l.MoreDown() && s.query == "" {
 		pos += "+"
 	}
 	if s.customerLast() {
 		pos += " · " + customerMark + "the customer wrote last"
 	}
 	if s.query != "" {
-		pos += " matches among " + thousands(len(s.rows)) + " loaded"
+		pos += " matches among " + thousands(len(l.Rows())) + " loaded"
 	} else if s.org != 0 {
 		pos += " · " + s.orgName + " only; esc shows every organization"
 	}
@@ -544,18 +572,13 @@ const customerMark = "◆ "
 
 // customerLast reports whether a row on show has the customer's mark.
 func (s *inboxScreen) customerLast() bool {
-	for _, i := range s.shown {
-		if s.rows[i].conv.CustomerLast {
-			return true
-		}
-	}
-	return false
+	return s.list.AnyShown(func(r *convRow) bool { return r.conv.CustomerLast })
 }
 
 // line is one conversation on one row; only visible rows are drawn.
-func (s *inboxScreen) line(i int, sel bool, sw, ww, ow, aw int) string {
+func (s *inboxScreen) line(r *convRow, sel, marked bool, w int) string {
 	st := s.c.st
-	r := &s.rows[i]
+	sw, ww, ow, aw := inboxCols(w)
 	marker := "  "
 	if sel {
 		marker = "› "
@@ -576,7 +599,7 @@ func (s *inboxScreen) line(i int, sel bool, sw, ww, ow, aw int) string {
 		sw -= width(mark)
 	}
 	subject := style.Render(fit(r.subject, sw))
-	if pos := s.matches[i]; len(pos) > 0 && !sel {
+	if pos := s.matches[r.conv.ID]; len(pos) > 0 && !sel {
 		var inSubject []int
 		for _, p := range pos {
 			if p < len(r.subject) {
