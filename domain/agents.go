@@ -56,6 +56,11 @@ type Agent struct {
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
 	UpdatedBy string     `json:"updated_by,omitempty"`
+
+	// Prefs is the agent's own console settings, the text of a
+	// config.toml (agent_prefs.go); over SSH they stand in for the file,
+	// since the server's home is not the agent's. Empty is the defaults.
+	Prefs string `json:"prefs,omitempty"`
 }
 
 // Actor is the agent acting: its email names it in the audit trail.
