@@ -38,6 +38,16 @@ echo "tmux-smoke: users list"
 wait_for "[All 200]"
 wait_for "1 of 200"
 
+# Runes that arrive in one read reach the console as one key message; each
+# must still count: four j move the cursor four rows, g goes back first.
+echo "tmux-smoke: a burst of keys"
+type_text "jjjj"
+wait_for "5 of 200"
+type_text "gj"
+wait_for "2 of 200"
+type_text "g"
+wait_for "1 of 200"
+
 echo "tmux-smoke: create a user"
 keys n
 wait_for "Account mail"

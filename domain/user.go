@@ -115,6 +115,9 @@ type UserInput struct {
 	// MailSubject and MailBody replace the template for this one user.
 	MailSubject string
 	MailBody    string
+	// Groups are customer groups (by name) the new user joins in the same
+	// transaction; a group of an organization takes only its users.
+	Groups []string
 }
 
 // UserPatch is a partial update: nil fields are left as they are. Org set to

@@ -74,10 +74,52 @@ func (d *Desk) CreateUser(actor Actor, in UserInput) (User, error) {
 	var u User
 	err = d.update(func(tx Tx, c *commit) error {
 		var err error
-		u, err = d.createUser(tx, c, actor, f, in, "mail: "+string(f.mail))
-		return err
+		if u, err = d.createUser(tx, c, actor, f, in, "mail: "+string(f.mail)); err != nil {
+			return err
+		}
+		return d.joinGroups(tx, actor, u, in.Groups)
 	})
 	return u, err
+}
+
+// joinGroups puts a user just created into the groups named, in the
+// creating transaction: a name that is no group, or a group of an
+// organization the user is not at or below, refuses the whole creation.
+func (d *Desk) joinGroups(tx Tx, actor Actor, u User, names []string) error {
+	seen := map[ID]bool{}
+	for _, name := range names {
+		if strings.TrimSpace(name) == "" {
+			continue
+		}
+		g, err := groupByName(tx, name)
+		if IsNotFound(err) {
+			return invalid("groups", "no group named %q; create it first, or leave it out", strings.TrimSpace(name))
+		}
+		if err != nil {
+			return err
+		}
+		if seen[g.ID] {
+			continue
+		}
+		seen[g.ID] = true
+		if g.OrgID != 0 {
+			ok, err := underOrg(tx, u.OrgID, g.OrgID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return invalid("groups", "%s is a group of %s; %s is not in that organization or below it", g.Name, orgNamer(tx)(g.OrgID), u.Email)
+			}
+		}
+		if err := tx.AddGroupMember(g.ID, u.ID); err != nil {
+			return err
+		}
+		if err := audit(tx, AuditEntry{At: d.clock(), Actor: actor.String(), Action: "user.group.add", SubjectKind: SubjectUser,
+			SubjectID: u.ID, Subject: u.Email, Changes: []Change{{Field: "group", After: g.Name}}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // createUser is CreateUser inside a transaction: the one way a pending user

@@ -229,6 +229,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // step handles a message, then the messages screens posted while handling
 // it, in order.
 func (m *Model) step(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyMsg); ok && isBurst(k) {
+		return m.burst(k)
+	}
+	return m.stepOne(msg)
+}
+
+// stepOne is step without splitting a burst.
+func (m *Model) stepOne(msg tea.Msg) tea.Cmd {
 	cmds := []tea.Cmd{m.update(msg)}
 	for len(m.c.outbox) > 0 {
 		next := m.c.outbox[0]
@@ -374,6 +382,36 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 }
 
 type quitMsg struct{}
+
+// isBurst reports a key message holding several printable runes: Bubble
+// Tea delivers what arrives in one read (a held key, a fast typist, an SSH
+// link) as one KeyMsg. A paste stays one paste, and alt goes with one rune.
+func isBurst(k tea.KeyMsg) bool {
+	return k.Type == tea.KeyRunes && len(k.Runes) > 1 && !k.Paste && !k.Alt
+}
+
+// capturing reports whether a text field has the keyboard: the runes of a
+// burst then go to it as typed.
+func (m *Model) capturing() bool {
+	return m.dlg == nil && !m.showHelp && !m.tooSmall() && m.active().Capturing()
+}
+
+// burst hands a burst of runes over one keystroke at a time, each with the
+// messages it posts, so that every key counts (gj: first, then down). Once
+// a text field has the keyboard (n opened the form), it gets the rest as
+// typed.
+func (m *Model) burst(k tea.KeyMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, r := range k.Runes {
+		if m.capturing() {
+			rest := tea.KeyMsg{Type: tea.KeyRunes, Runes: k.Runes[i:]}
+			cmds = append(cmds, m.stepOne(rest))
+			break
+		}
+		cmds = append(cmds, m.stepOne(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}))
+	}
+	return tea.Batch(cmds...)
+}
 
 // backKeeper is a screen that uses esc itself while it shows something esc
 // clears (the inbox's filters): esc reaches it instead of going back.
