@@ -39,8 +39,10 @@ type NameIndex struct {
 }
 
 // nameMergeAt is the number of changed users at which the delta is folded
-// into a new base: every query checks each of them, about 50 ns apiece.
-const nameMergeAt = 4096
+// into a new base: every query checks each of them, about 50 ns apiece,
+// and a merge reads the whole base again (a second or two of one core at a
+// million users), so a thousand changes is days of sign-ups on a busy desk.
+const nameMergeAt = 1024
 
 type nameBase struct {
 	// words: the distinct words, sorted; word i is wordText[wordOff[i]:wordOff[i+1]].
@@ -50,6 +52,11 @@ type nameBase struct {
 	// in post.
 	postStart []uint32
 	post      []uint32
+	// postSig[p] is the signature of post[p]'s user (wordSig): a query
+	// walks one word's users in order and reads the text of only those
+	// whose signature has the bits of every other query word, instead of
+	// one cache miss per user.
+	postSig []uint64
 	// Per slot: the user's id and the start of its words in text (words
 	// separated by ' ', each user's list ended by 0).
 	ids     []uint64
@@ -161,7 +168,9 @@ func (nb *NameBuilder) finish() *nameBase {
 	// of its words, so every word's users stay in slot (id) order.
 	next := slices.Clone(b.postStart[:len(words)])
 	b.post = make([]uint32, total)
+	b.postSig = make([]uint64, total)
 	for slot, off := range b.textOff {
+		sig := textSig(b.text[off:])
 		t := b.text[off:]
 		for len(t) > 0 && t[0] != 0 {
 			end := 0
@@ -170,6 +179,7 @@ func (nb *NameBuilder) finish() *nameBase {
 			}
 			r := rank[string(t[:end])]
 			b.post[next[r]] = uint32(slot)
+			b.postSig[next[r]] = sig
 			next[r]++
 			t = t[end:]
 			if len(t) > 0 && t[0] == ' ' {
@@ -292,7 +302,7 @@ func (ix *NameIndex) Bytes() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	b := ix.base
-	n := len(b.wordText) + 4*len(b.wordOff) + 4*len(b.postStart) + 4*len(b.post) + 8*len(b.ids) + 4*len(b.textOff) + len(b.text)
+	n := len(b.wordText) + 4*len(b.wordOff) + 4*len(b.postStart) + 4*len(b.post) + 8*len(b.postSig) + 8*len(b.ids) + 4*len(b.textOff) + len(b.text)
 	for _, t := range ix.delta {
 		n += 8 + 16 + len(t)
 	}
@@ -319,12 +329,19 @@ func (ix *NameIndex) Query(q string, limit int) []uint64 {
 		}
 	}
 	rest := slices.Delete(slices.Clone(qs), drive, drive+1)
+	var need uint64
+	for _, w := range rest {
+		need |= wordSig(w)
+	}
 	var out []uint64
 	var seen map[uint64]struct{}
 	if hi-lo > 1 {
 		seen = map[uint64]struct{}{}
 	}
 	for p := b.postStart[lo]; p < b.postStart[hi] && len(out) < limit; p++ {
+		if b.postSig[p]&need != need {
+			continue
+		}
 		slot := b.post[p]
 		id := b.ids[slot]
 		if len(ix.delta) > 0 {
@@ -337,7 +354,7 @@ func (ix *NameIndex) Query(q string, limit int) []uint64 {
 				continue
 			}
 		}
-		if !hasAllPrefixes(b.userText(slot), rest) {
+		if len(rest) > 0 && !hasAllPrefixes(b.userText(slot), rest) {
 			continue
 		}
 		out = append(out, id)
@@ -380,6 +397,48 @@ next:
 		return false
 	}
 	return true
+}
+
+// wordSig is a word's bits in a user's signature: the low 32 bits say
+// which letter a word starts with (a to z exactly, anything else in six
+// shared bits), the high 32 a hash of its first two and first three bytes.
+// A user whose words start with a query word has all of the query word's
+// bits, so a signature without them rules the user out at once.
+func wordSig(w string) uint64 {
+	var sig uint64
+	if len(w) == 0 {
+		return 0
+	}
+	if c := w[0]; c >= 'a' && c <= 'z' {
+		sig |= 1 << (c - 'a')
+	} else {
+		sig |= 1 << (26 + uint(c)%6)
+	}
+	if len(w) >= 2 {
+		sig |= 1 << (32 + (uint(w[0])*31+uint(w[1]))%32)
+	}
+	if len(w) >= 3 {
+		sig |= 1 << (32 + (uint(w[0])*961+uint(w[1])*31+uint(w[2])*7+5)%32)
+	}
+	return sig
+}
+
+// textSig is the signature of a user's words (separated by ' ', ended by
+// 0 or the end of text).
+func textSig(t []byte) uint64 {
+	var sig uint64
+	for len(t) > 0 && t[0] != 0 {
+		end := 0
+		for end < len(t) && t[end] != ' ' && t[end] != 0 {
+			end++
+		}
+		sig |= wordSig(string(t[:end]))
+		t = t[end:]
+		if len(t) > 0 && t[0] == ' ' {
+			t = t[1:]
+		}
+	}
+	return sig
 }
 
 // UserWords appends to dst the distinct words of a name and of an email's
