@@ -97,6 +97,9 @@ func New(o Options) *Model {
 		orgs: newOrgNames(nil)}
 	m := &Model{c: c, help: st.help(), live: true, missed: map[screen][]domain.Event{}, mailTransport: o.MailTransport}
 	m.status.c = c
+	if !o.MailTransport {
+		c.mailHeld = domain.NoTransport
+	}
 	m.tabs = [3]screen{newUsersScreen(c), newOrgsScreen(c), newAuditTab(c)}
 	return m
 }

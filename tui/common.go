@@ -25,6 +25,9 @@ type common struct {
 	// prefs are the agent's own settings (Options.Prefs), checked by
 	// ParsePrefs; the key map and the styles are already built from them.
 	prefs Prefs
+	// mailHeld says why this process sends no mail (domain.NoTransport),
+	// "" when it does: the words of a queued message's state.
+	mailHeld string
 	// demoUsers is how many users the welcome screen's demo load creates.
 	demoUsers int
 	// req numbers requests so that a reply to an older one (an earlier

@@ -170,13 +170,13 @@ func TestConversationMailCheckErrorShowsAsError(t *testing.T) {
 	}
 	d := newDriver(t, desk, 120, 40)
 	d.send(openConvMsg{id: c.ID})
-	d.mustShow("Replies are mailed to ann@acme.com")
+	d.mustShow("Replies to ann@acme.com are queued, held: no transport configured")
 
 	fail.Store(true)
 	d.keys("esc")
 	d.send(openConvMsg{id: c.ID})
 	d.mustShow("Could not tell whether replies are mailed: " + errRead.Error())
-	d.mustNotShow("Replies are mailed to")
+	d.mustNotShow("Replies are mailed to", "Replies to ann@acme.com are queued")
 	d.keys("r")
 	d.mustShow("Reply — could not tell whether it will be mailed")
 	d.mustNotShow("Reply — mailed to")

@@ -23,11 +23,15 @@ type (
 		// noMailErr is why that could not be told.
 		noMail    string
 		noMailErr error
-		err       error
+		// mail holds the outbox messages of the thread's replies, by id.
+		mail map[domain.ID]domain.OutboxMessage
+		err  error
 	}
 	convSentMsg struct {
 		req uint64
 		msg domain.ConvMessage
+		// out is the outbox message of a queued reply, as stored then.
+		out domain.OutboxMessage
 		err error
 	}
 	convChangedMsg struct {
@@ -67,6 +71,7 @@ type convScreen struct {
 	requester domain.User
 	noMail    string
 	noMailErr error
+	mail      map[domain.ID]domain.OutboxMessage
 	loaded    bool
 	err       error
 	loadReq   uint64
@@ -137,8 +142,12 @@ func (s *convScreen) load() tea.Cmd {
 		if err != nil {
 			return convLoadedMsg{req: req, err: err}
 		}
+		mail, err := desk.MailStatuses(msgs)
+		if err != nil {
+			return convLoadedMsg{req: req, err: err}
+		}
 		why, whyErr := whyNotMailed(desk, u)
-		return convLoadedMsg{req: req, conv: conv, msgs: msgs, requester: u, noMail: why, noMailErr: whyErr}
+		return convLoadedMsg{req: req, conv: conv, msgs: msgs, requester: u, noMail: why, noMailErr: whyErr, mail: mail}
 	}
 }
 
@@ -191,10 +200,7 @@ func (s *convScreen) wrap() {
 			}
 			continue
 		}
-		mail := st.okText.Render("mailed")
-		if !m.Mailed() {
-			mail = st.errText.Render("not mailed: " + sanitizeLine(m.NotMailed))
-		}
+		mail := s.mailState(m)
 		head := st.title.Render("● reply · "+who) + st.muted.Render(" · "+when+" · ")
 		s.lines = append(s.lines, " "+cut(head+mail, s.w-2))
 		for _, l := range body {
@@ -205,6 +211,35 @@ func (s *convScreen) wrap() {
 		s.scroll = len(s.lines)
 	}
 	s.clampScroll()
+}
+
+// mailState is a reply's mail state as the outbox holds it now, in the
+// domain's words, coloured by how it stands.
+func (s *convScreen) mailState(m domain.ConvMessage) string {
+	st := s.c.st
+	out := s.mail[m.OutboxID]
+	text := sanitizeLine(domain.MessageMailStatus(m, out, s.c.when, s.c.mailHeld))
+	switch {
+	case !m.Mailed(), out.State == domain.MailFailed, out.State == domain.MailCancelled:
+		return st.errText.Render(text)
+	case out.State == domain.MailSent:
+		return st.okText.Render(text)
+	}
+	return st.warnText.Render(text)
+}
+
+// touchesMail reports whether an event is about the mail of one of the
+// thread's replies (a worker sent it, it failed, it was retried).
+func (s *convScreen) touchesMail(m deskEventsMsg) bool {
+	for _, e := range m.events {
+		if e.Kind != "mail" {
+			continue
+		}
+		if _, ok := s.mail[e.ID]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // customerHead is the head line of a customer's own message: marked as
@@ -264,6 +299,7 @@ func (s *convScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.conv, s.msgs, s.requester, s.noMail, s.noMailErr, s.loaded, s.err = msg.conv, msg.msgs, msg.requester, msg.noMail, msg.noMailErr, true, nil
+		s.mail = msg.mail
 		s.wrap()
 		return nil
 	case agentsMsg:
@@ -272,7 +308,7 @@ func (s *convScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case deskEventsMsg:
-		if touches(msg, domain.SubjectConv, s.id) || touches(msg, domain.SubjectUser, s.conv.RequesterID) || touchesKind(msg, domain.SubjectOrg) {
+		if touches(msg, domain.SubjectConv, s.id) || touches(msg, domain.SubjectUser, s.conv.RequesterID) || touchesKind(msg, domain.SubjectOrg) || s.touchesMail(msg) {
 			return s.load()
 		}
 		return nil
@@ -399,7 +435,13 @@ func (s *convScreen) updateCompose(msg tea.KeyMsg) tea.Cmd {
 		req, desk, actor, id, internal := s.sendReq, s.c.desk, s.c.actor, s.id, s.internal
 		return func() tea.Msg {
 			m, err := desk.Reply(actor, id, body, internal)
-			return convSentMsg{req: req, msg: m, err: err}
+			if err != nil {
+				return convSentMsg{req: req, err: err}
+			}
+			// The reply is stored; what its mail's state is, is only
+			// news: a failed read leaves the sentence to name the id.
+			out, _ := desk.MailStatuses([]domain.ConvMessage{m})
+			return convSentMsg{req: req, msg: m, out: out[m.OutboxID]}
 		}
 	case key.Matches(msg, k.Back):
 		if strings.TrimSpace(s.box.Value()) == "" {
@@ -451,7 +493,8 @@ func (s *convScreen) sent(msg convSentMsg) tea.Cmd {
 	case m.Kind == domain.KindNote:
 		note = status(statusOK, "Internal note added; not mailed.")
 	case m.Mailed():
-		note = status(statusOK, "Reply stored and mailed to "+sanitizeLine(s.requester.Email)+".")
+		note = status(statusOK, "Reply stored; mail to "+sanitizeLine(s.requester.Email)+" "+
+			sanitizeLine(domain.MessageMailStatus(m, msg.out, s.c.when, s.c.mailHeld))+".")
 	default:
 		note = status(statusErr, "Reply stored but not mailed: "+sanitizeLine(m.NotMailed)+".")
 	}
@@ -563,6 +606,8 @@ func (s *convScreen) View() string {
 		b.WriteString(" " + st.errText.Render(cut("Could not tell whether replies are mailed: "+sanitizeLine(s.noMailErr.Error()), s.w-2)) + "\n")
 	} else if s.noMail != "" {
 		b.WriteString(" " + st.warnText.Render(cut("Replies are stored but not mailed: "+s.noMail+".", s.w-2)) + "\n")
+	} else if s.c.mailHeld != "" {
+		b.WriteString(" " + st.warnText.Render(cut("Replies to "+sanitizeLine(u.Email)+" are queued, held: "+s.c.mailHeld+"; notes are never mailed.", s.w-2)) + "\n")
 	} else {
 		b.WriteString(" " + st.muted.Render(cut("Replies are mailed to "+sanitizeLine(u.Email)+"; notes never are.", s.w-2)) + "\n")
 	}
@@ -603,6 +648,8 @@ func (s *convScreen) bottomView() string {
 			head = st.errText.Render(cut("Reply — could not tell whether it will be mailed: "+sanitizeLine(s.noMailErr.Error()), s.w-2))
 		case s.noMail != "":
 			head = st.errText.Render(cut("Reply — will be stored but NOT mailed: "+s.noMail, s.w-2))
+		case s.c.mailHeld != "":
+			head = st.warnText.Render(cut("Reply — queued for "+sanitizeLine(s.requester.Email)+", held: "+s.c.mailHeld, s.w-2))
 		default:
 			head = st.title.Render(cut("Reply — mailed to "+sanitizeLine(s.requester.Email), s.w-2))
 		}

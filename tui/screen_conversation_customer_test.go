@@ -84,7 +84,7 @@ func TestInboxCustomerMarkClearsOnReply(t *testing.T) {
 	d.mustShow("◆ customer · Kofi Nguyen", "via portal", "Still locked out.")
 	d.mustNotShow("not mailed:")
 	d.keys("r", "Unlocked; try again.", "ctrl+s")
-	d.mustShow("Reply stored and mailed")
+	d.mustShow("Reply stored; mail to kofi.nguyen@acme.com queued")
 	d.keys("esc")
 	d.send(deskEventsMsg{events: []domain.Event{{Kind: domain.SubjectConv, ID: f.zz.ID}}})
 	d.mustShow("Account locked")

@@ -127,13 +127,13 @@ func TestInboxFiltersAndOpens(t *testing.T) {
 
 func TestConvReplyIsMailed(t *testing.T) {
 	f := newConvFixture(t)
-	d := newDriverWith(t, f.model(), 120, 40)
+	d := newDriverWith(t, New(Options{Desk: f.desk, Actor: f.tess.Actor(), Renderer: asciiRenderer(), Location: time.UTC, MailTransport: true}), 120, 40)
 	openPrinter(t, d)
 	before := outboxCount(t, f.desk)
 	d.keys("r")
 	d.mustShow("Reply — mailed to kofi.nguyen@acme.com")
 	d.keys("The fire is out; the printer is not.", "ctrl+s")
-	d.mustShow("The fire is out; the printer is not.", "Reply stored and mailed to kofi.nguyen@acme.com.")
+	d.mustShow("The fire is out; the printer is not.", "Reply stored; mail to kofi.nguyen@acme.com queued, next try 2026-11-22 09:30.")
 	if n := outboxCount(t, f.desk); n != before+1 {
 		t.Fatalf("outbox holds %d messages, want %d", n, before+1)
 	}
@@ -142,8 +142,8 @@ func TestConvReplyIsMailed(t *testing.T) {
 	if !last.Mailed() || last.Kind != domain.KindReply || last.Author != "agent:tess@desk.example" {
 		t.Fatalf("last message %+v", last)
 	}
-	if got := strings.Count(d.view(), "· mailed"); got != 2 {
-		t.Fatalf("%d messages say mailed, want 2:\n%s", got, d.view())
+	if got := strings.Count(d.view(), "· queued, next try"); got != 2 {
+		t.Fatalf("%d messages say queued, want 2:\n%s", got, d.view())
 	}
 }
 
