@@ -10,10 +10,13 @@ import (
 // confirm is the dialog that stands between a key and an action that is
 // hard to undo or surprising (disable a user, move users into an
 // organization, create a possible duplicate, quit with unsaved edits). It
-// says in words what will happen; only y or enter goes ahead.
+// says in words what will happen; only its letter (y) goes ahead, never
+// Enter alone, which only reminds the agent of the letter.
 type confirm struct {
 	c   *common
 	ask askMsg
+	// nudged: enter was pressed; the dialog says which key confirms.
+	nudged bool
 }
 
 func newConfirm(c *common, ask askMsg) *confirm { return &confirm{c: c, ask: ask} }
@@ -25,15 +28,23 @@ func (d *confirm) Update(msg tea.KeyMsg) (done bool, cmd tea.Cmd) {
 		return true, d.ask.yes
 	case key.Matches(msg, d.c.keys.No):
 		return true, status(statusInfo, "Cancelled.")
+	case msg.Type == tea.KeyEnter:
+		d.nudged = true
 	}
 	return false, nil
 }
 
+// yesLabel is what the confirming key does, in the dialog's words.
+func (d *confirm) yesLabel() string {
+	if d.ask.yesLabel != "" {
+		return d.ask.yesLabel
+	}
+	return "Yes"
+}
+
 func (d *confirm) ShortHelp() []key.Binding {
 	yes := d.c.keys.Yes
-	if d.ask.yesLabel != "" {
-		yes.SetHelp(yes.Help().Key, strings.ToLower(d.ask.yesLabel))
-	}
+	yes.SetHelp(yes.Help().Key, strings.ToLower(d.yesLabel()))
 	return []key.Binding{yes, d.c.keys.No}
 }
 
@@ -52,13 +63,15 @@ func (d *confirm) View(w int) string {
 		b.WriteString("\n\n")
 		b.WriteString(st.value.Render(d.ask.body))
 	}
-	yes := d.ask.yesLabel
-	if yes == "" {
-		yes = "Yes"
-	}
+	yesKey, noKey := d.c.keys.Yes.Help().Key, d.c.keys.No.Help().Key
 	b.WriteString("\n\n")
-	b.WriteString(st.helpKey.Render("y") + st.helpDesc.Render(" "+yes) + st.helpSep.Render("   ") +
-		st.helpKey.Render("n") + st.helpDesc.Render(" Cancel"))
+	b.WriteString(st.helpKey.Render(yesKey) + st.helpDesc.Render(" "+d.yesLabel()) + st.helpSep.Render("   ") +
+		st.helpKey.Render(noKey) + st.helpDesc.Render(" Cancel"))
+	if d.nudged {
+		b.WriteString("\n\n")
+		b.WriteString(st.value.Render("Enter does not confirm here: press " + yesKey + " to " +
+			strings.ToLower(d.yesLabel()) + ", or " + noKey + " to cancel."))
+	}
 	box := st.box
 	if d.ask.danger {
 		box = st.dangerBox

@@ -102,7 +102,9 @@ func (f *form) addPicker(key, label string, items []string, placeholder string) 
 }
 
 func (f *form) addChoice(key, label string, choices ...string) *field {
-	fl := &field{key: key, label: label, kind: choiceField, choices: choices}
+	// The first choice is the default, not an edit: an untouched form is
+	// not dirty.
+	fl := &field{key: key, label: label, kind: choiceField, choices: choices, initial: choices[0]}
 	f.fields = append(f.fields, fl)
 	return fl
 }

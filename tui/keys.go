@@ -126,7 +126,9 @@ func newKeyMap() *keyMap {
 		FilterAgent:   b(ks("a"), "a", "only this agent"),
 		FilterSubject: b(ks("u"), "u", "only this user/org"),
 
-		Yes: b(ks("y", "enter"), "y/enter", "confirm"),
+		// Only the letter goes ahead: an Enter out of habit must not
+		// create, move, disable or delete.
+		Yes: b(ks("y"), "y", "confirm"),
 		No:  b(ks("n", "esc"), "n/esc", "cancel"),
 
 		LoadDemo:   b(ks("d"), "d", "load demo data"),
