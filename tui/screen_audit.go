@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -13,34 +14,21 @@ import (
 
 const auditPage = 200
 
-type (
-	auditPageMsg struct {
-		req     uint64
-		entries []domain.AuditEntry
-		more    bool
-		reset   bool
-		err     error
-	}
-	// auditFilterMsg is a typed filter resolved to ids.
-	auditFilterMsg struct {
-		req    uint64
-		filter domain.AuditFilter
-		label  string
-		err    error
-	}
-)
+// auditFilterMsg is a typed filter resolved to ids.
+type auditFilterMsg struct {
+	req    uint64
+	filter domain.AuditFilter
+	label  string
+	err    error
+}
 
 // auditScreen is the audit log, newest first, read a page at a time as the
 // agent scrolls down. It filters by agent, by user or by organization: a
 // or u take the agent or the subject of the entry under the cursor, / takes
 // a typed email, organization name or agent name.
 type auditScreen struct {
-	c       *common
-	entries []domain.AuditEntry
-	more    bool
-	req     uint64
-	loading bool
-	err     error
+	c    *common
+	list *pagedList[domain.AuditEntry]
 
 	filter      domain.AuditFilter
 	filterLabel string
@@ -49,41 +37,65 @@ type auditScreen struct {
 	typing    bool
 	filterReq uint64
 
-	scroller
 	w, h int
 }
 
 func newAuditScreen(c *common) *auditScreen {
-	return &auditScreen{c: c, input: c.st.input("an email, an organization or an agent")}
+	s := &auditScreen{c: c, input: c.st.input("an email, an organization or an agent")}
+	s.list = newPagedList(c, pagedOptions[domain.AuditEntry]{
+		id: func(e domain.AuditEntry) domain.ID { return e.ID },
+		render: func(e *domain.AuditEntry, sel, _ bool, w int) string {
+			return auditLine(c, *e, w, true, sel)
+		},
+		pageSize: auditPage,
+	})
+	s.setLoader()
+	return s
 }
 
 func (s *auditScreen) Title() string   { return "Audit log" }
-func (s *auditScreen) Init() tea.Cmd   { return s.load(true) }
+func (s *auditScreen) Init() tea.Cmd   { return s.list.Reset() }
 func (s *auditScreen) Capturing() bool { return s.typing }
 func (s *auditScreen) Dirty() bool     { return false }
 
 func (s *auditScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
-	s.follow()
+	s.list.SetSize(w, s.rowsShown())
 }
 
-// load reads the first page (reset) or the page after the last entry.
-func (s *auditScreen) load(reset bool) tea.Cmd {
-	s.req = s.c.nextReq()
-	s.loading = true
-	req, desk, f := s.req, s.c.desk, s.filter
-	var before domain.ID
-	limit := auditPage
-	if !reset && len(s.entries) > 0 {
-		before = s.entries[len(s.entries)-1].ID
-	}
-	if reset && len(s.entries) > auditPage {
-		// A refresh keeps as many entries as the agent had scrolled through.
-		limit = len(s.entries)
-	}
-	return func() tea.Msg {
-		es, err := desk.Audit(f, before, limit)
-		return auditPageMsg{req: req, entries: es, more: len(es) == limit, reset: reset, err: err}
+// setLoader gives the list the reads of the filter now chosen. Entries
+// are read newest first below an entry id; a read up (newer) reads down
+// from the newest to the anchor.
+func (s *auditScreen) setLoader() {
+	desk, f := s.c.desk, s.filter
+	s.list.o.load = func(_ context.Context, anchor domain.ID, dir pageDir, limit int) ([]domain.AuditEntry, domain.ID, error) {
+		if dir == pageDown {
+			es, err := desk.Audit(f, anchor, limit)
+			if err != nil || len(es) < limit {
+				return es, 0, err
+			}
+			return es, es[len(es)-1].ID, nil
+		}
+		var ring []domain.AuditEntry
+		var next domain.ID
+		for {
+			es, err := desk.Audit(f, next, auditPage)
+			if err != nil {
+				return nil, 0, err
+			}
+			for _, e := range es {
+				if e.ID <= anchor {
+					return ring, anchor, nil
+				}
+				if ring = append(ring, e); len(ring) > limit {
+					ring = ring[1:]
+				}
+			}
+			if len(es) < auditPage {
+				return ring, anchor, nil
+			}
+			next = es[len(es)-1].ID
+		}
 	}
 }
 
@@ -93,39 +105,18 @@ const detailLines = 3
 
 func (s *auditScreen) rowsShown() int { return max(s.h-5-detailLines, 1) }
 
-func (s *auditScreen) follow() { s.scroller.follow(len(s.entries), s.rowsShown()) }
-
-// move moves the cursor and reads the next page when it nears the end.
-func (s *auditScreen) move(d int) tea.Cmd {
-	s.cursor += d
-	s.follow()
-	if s.more && !s.loading && s.nearEnd(len(s.entries), s.rowsShown()) {
-		return s.load(false)
-	}
-	return nil
-}
-
 func (s *auditScreen) setFilter(f domain.AuditFilter, label string) tea.Cmd {
 	s.filter, s.filterLabel = f, label
-	s.entries, s.cursor, s.top = nil, 0, 0
-	return s.load(true)
+	s.setLoader()
+	return s.list.Reset()
 }
 
 func (s *auditScreen) Update(msg tea.Msg) tea.Cmd {
 	k := s.c.keys
 	switch msg := msg.(type) {
-	case auditPageMsg:
-		if msg.req != s.req {
-			return nil
-		}
-		s.loading, s.err = false, msg.err
-		if msg.err != nil {
-			return nil
-		}
-		s.entries = mergePage(s.entries, msg.entries, msg.reset)
-		s.more = msg.more
-		s.follow()
-		return nil
+	case pagedPageMsg[domain.AuditEntry], pagedTouchMsg[domain.AuditEntry]:
+		cmd, _ := s.list.Update(msg)
+		return cmd
 	case auditFilterMsg:
 		if msg.req != s.filterReq {
 			return nil
@@ -135,14 +126,15 @@ func (s *auditScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		return s.setFilter(msg.filter, msg.label)
 	case deskEventsMsg:
-		return s.load(true)
+		// The log is append-only: a commit adds entries above the newest.
+		return s.list.Head()
 	case tea.MouseMsg:
 		if msg.Action == tea.MouseActionPress {
 			switch msg.Button {
 			case tea.MouseButtonWheelUp:
-				return s.move(-3)
+				return s.list.Wheel(-1)
 			case tea.MouseButtonWheelDown:
-				return s.move(3)
+				return s.list.Wheel(1)
 			}
 		}
 	case tea.KeyMsg:
@@ -172,8 +164,8 @@ func (s *auditScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 			return s.c.post(openUserMsg{id: e.SubjectID})
 		}
-		if d, ok := navDelta(k, msg, s.rowsShown(), len(s.entries)); ok {
-			return s.move(d)
+		if cmd, ok := s.list.Nav(k, msg); ok {
+			return cmd
 		}
 	}
 	return nil
@@ -190,12 +182,7 @@ func subjectLabel(e domain.AuditEntry) string {
 	return kind + " " + sanitizeLine(e.Subject)
 }
 
-func (s *auditScreen) selected() (domain.AuditEntry, bool) {
-	if s.cursor < len(s.entries) {
-		return s.entries[s.cursor], true
-	}
-	return domain.AuditEntry{}, false
-}
+func (s *auditScreen) selected() (domain.AuditEntry, bool) { return s.list.Selected() }
 
 func (s *auditScreen) updateTyping(msg tea.KeyMsg) tea.Cmd {
 	k := s.c.keys
@@ -256,25 +243,22 @@ func (s *auditScreen) View() string {
 	b.WriteString(joinRight(left, right+" ", s.w) + "\n\n")
 	aw, xw, sw := auditCols(s.w, true)
 	b.WriteString(st.colHead.Render("  " + fit("WHEN", 16) + "  " + fit("AGENT", aw) + "  " + fit("ACTION", xw) + "  " + fit("SUBJECT", sw) + "  CHANGES"))
+	l := s.list
 	switch {
-	case s.err != nil:
-		b.WriteString("\n  " + st.errText.Render(cut(sanitizeLine(s.err.Error()), s.w-4)))
+	case l.Err() != nil:
+		b.WriteString("\n  " + st.errText.Render(cut(sanitizeLine(l.Err().Error()), s.w-4)))
 		return b.String()
-	case len(s.entries) == 0 && s.loading:
+	case l.Len() == 0 && (l.Loading() || !l.Loaded()):
 		b.WriteString("\n  " + st.muted.Render("Loading…"))
 		return b.String()
-	case len(s.entries) == 0:
+	case l.Len() == 0:
 		b.WriteString("\n  " + st.muted.Render("Nothing recorded yet."))
 		return b.String()
 	}
-	for i := s.top; i < len(s.entries) && i < s.top+s.rowsShown(); i++ {
-		b.WriteString("\n" + auditLine(s.c, s.entries[i], s.w, true, i == s.cursor))
-	}
-	for i := len(s.entries) - s.top; i < s.rowsShown(); i++ {
-		b.WriteByte('\n') // keep the pane at the bottom
-	}
-	pos := "  " + thousands(s.cursor+1) + " of " + thousands(len(s.entries))
-	if s.more {
+	b.WriteString("\n" + l.View()) // padded: the pane stays at the bottom
+	at, of := l.Position()
+	pos := "  " + thousands(at) + " of " + thousands(of)
+	if l.MoreDown() {
 		pos += "+"
 	}
 	b.WriteString("\n" + st.muted.Render(pos))

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -20,21 +21,12 @@ type (
 	openTemplateMsg  struct{ name string }
 )
 
-type (
-	outboxPageMsg struct {
-		req   uint64
-		msgs  []domain.OutboxMessage
-		more  bool
-		reset bool
-		err   error
-	}
-	// messageRetriedMsg is the outcome of a retry, heard by every open
-	// screen: the list and the message both show the new state.
-	messageRetriedMsg struct {
-		msg domain.OutboxMessage
-		err error
-	}
-)
+// messageRetriedMsg is the outcome of a retry, heard by every open
+// screen: the list and the message both show the new state.
+type messageRetriedMsg struct {
+	msg domain.OutboxMessage
+	err error
+}
 
 // auditTab is the audit log section with the keys that open the mail
 // screens (the outbox and the templates) and the desk settings, which the
@@ -122,50 +114,95 @@ type outboxScreen struct {
 	c         *common
 	transport bool
 
-	msgs    []domain.OutboxMessage
-	more    bool
-	req     uint64
-	loading bool
-	err     error
-	filter  int // index in mailFilters
+	list   *pagedList[domain.OutboxMessage]
+	filter int // index in mailFilters
 
-	scroller
 	w, h int
 }
 
 func newOutboxScreen(c *common, transport bool) *outboxScreen {
-	return &outboxScreen{c: c, transport: transport}
+	s := &outboxScreen{c: c, transport: transport}
+	s.list = newPagedList(c, pagedOptions[domain.OutboxMessage]{
+		id: func(m domain.OutboxMessage) domain.ID { return m.ID },
+		render: func(m *domain.OutboxMessage, sel, _ bool, w int) string {
+			return s.line(*m, sel)
+		},
+		pageSize: outboxPage,
+	})
+	s.setLoader()
+	return s
 }
 
 func (s *outboxScreen) Title() string   { return "Outbox" }
-func (s *outboxScreen) Init() tea.Cmd   { return s.load(true) }
+func (s *outboxScreen) Init() tea.Cmd   { return s.list.Reset() }
 func (s *outboxScreen) Capturing() bool { return false }
 func (s *outboxScreen) Dirty() bool     { return false }
 
 func (s *outboxScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
-	s.follow()
+	s.list.SetSize(w, s.rowsShown())
 }
 
 func (s *outboxScreen) state() domain.MailState { return mailFilters[s.filter] }
 
-// load reads the first page (reset) or the page after the last message.
-func (s *outboxScreen) load(reset bool) tea.Cmd {
-	s.req = s.c.nextReq()
-	s.loading = true
-	req, desk, state := s.req, s.c.desk, s.state()
-	var before domain.ID
-	limit := outboxPage
-	if !reset && len(s.msgs) > 0 {
-		before = s.msgs[len(s.msgs)-1].ID
+// setLoader gives the list the reads of the state now chosen. Messages
+// are read newest first below an id; a read up (newer) reads down from
+// the newest to the anchor.
+func (s *outboxScreen) setLoader() {
+	desk, state := s.c.desk, s.state()
+	s.list.o.load = func(_ context.Context, anchor domain.ID, dir pageDir, limit int) ([]domain.OutboxMessage, domain.ID, error) {
+		if dir == pageDown {
+			ms, err := desk.Outbox(state, anchor, limit)
+			if err != nil || len(ms) < limit {
+				return ms, 0, err
+			}
+			return ms, ms[len(ms)-1].ID, nil
+		}
+		var ring []domain.OutboxMessage
+		var next domain.ID
+		for {
+			ms, err := desk.Outbox(state, next, outboxPage)
+			if err != nil {
+				return nil, 0, err
+			}
+			for _, m := range ms {
+				if m.ID <= anchor {
+					return ring, anchor, nil
+				}
+				if ring = append(ring, m); len(ring) > limit {
+					ring = ring[1:]
+				}
+			}
+			if len(ms) < outboxPage {
+				return ring, anchor, nil
+			}
+			next = ms[len(ms)-1].ID
+		}
 	}
-	if reset && len(s.msgs) > outboxPage {
-		limit = len(s.msgs) // a refresh keeps what the agent scrolled through
+	s.list.o.get = func(_ context.Context, id domain.ID) (domain.OutboxMessage, bool, error) {
+		m, err := desk.Message(id)
+		if domain.IsNotFound(err) {
+			return m, false, nil
+		}
+		return m, err == nil && (state == "" || m.State == state), err
 	}
-	return func() tea.Msg {
-		ms, err := desk.Outbox(state, before, limit)
-		return outboxPageMsg{req: req, msgs: ms, more: len(ms) == limit, reset: reset, err: err}
+}
+
+// refresh places what a commit changed: the messages it names are reread;
+// any other change that may queue or cancel mail (users, conversations,
+// settings, an import) rereads the window.
+func (s *outboxScreen) refresh(evs []domain.Event) tea.Cmd {
+	var ids []domain.ID
+	for _, e := range evs {
+		switch {
+		case e.Kind == "mail" && e.ID != 0:
+			ids = append(ids, e.ID)
+		case e.Kind == domain.SubjectOrg, e.Kind == "template", e.Kind == "agent", e.Kind == "group":
+		default:
+			return s.list.Reload()
+		}
 	}
+	return s.list.Touch(ids...)
 }
 
 // outboxDetailLines is the pane under the list that shows the selected
@@ -174,51 +211,25 @@ const outboxDetailLines = 2
 
 func (s *outboxScreen) rowsShown() int { return max(s.h-4-outboxDetailLines, 1) }
 
-func (s *outboxScreen) follow() { s.scroller.follow(len(s.msgs), s.rowsShown()) }
-
-func (s *outboxScreen) move(d int) tea.Cmd {
-	s.cursor += d
-	s.follow()
-	if s.more && !s.loading && s.nearEnd(len(s.msgs), s.rowsShown()) {
-		return s.load(false)
-	}
-	return nil
-}
-
-func (s *outboxScreen) selected() (domain.OutboxMessage, bool) {
-	if s.cursor < len(s.msgs) {
-		return s.msgs[s.cursor], true
-	}
-	return domain.OutboxMessage{}, false
-}
+func (s *outboxScreen) selected() (domain.OutboxMessage, bool) { return s.list.Selected() }
 
 func (s *outboxScreen) Update(msg tea.Msg) tea.Cmd {
 	k := s.c.keys
 	switch msg := msg.(type) {
-	case outboxPageMsg:
-		if msg.req != s.req {
-			return nil
-		}
-		s.loading, s.err = false, msg.err
-		if msg.err != nil {
-			return nil
-		}
-		s.msgs = mergePage(s.msgs, msg.msgs, msg.reset)
-		s.more = msg.more
-		s.follow()
-		return nil
+	case pagedPageMsg[domain.OutboxMessage], pagedTouchMsg[domain.OutboxMessage]:
+		cmd, _ := s.list.Update(msg)
+		return cmd
 	case deskEventsMsg:
-		// Mail events, and users created (with their mail) or changed.
-		return s.load(true)
+		return s.refresh(msg.events)
 	case messageRetriedMsg:
-		return tea.Batch(retried(msg), s.load(true))
+		return tea.Batch(retried(msg), s.list.Touch(msg.msg.ID))
 	case tea.MouseMsg:
 		if msg.Action == tea.MouseActionPress {
 			switch msg.Button {
 			case tea.MouseButtonWheelUp:
-				return s.move(-3)
+				return s.list.Wheel(-1)
 			case tea.MouseButtonWheelDown:
-				return s.move(3)
+				return s.list.Wheel(1)
 			}
 		}
 	case tea.KeyMsg:
@@ -226,15 +237,15 @@ func (s *outboxScreen) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.CycleMail):
 			s.filter = (s.filter + 1) % len(mailFilters)
-			s.msgs, s.cursor, s.top, s.more = nil, 0, 0, false
-			return s.load(true)
+			s.setLoader()
+			return s.list.Reset()
 		case key.Matches(msg, k.Open) && ok:
 			return s.c.post(openMessageMsg{id: m.ID})
 		case key.Matches(msg, k.Retry) && ok:
 			return askRetry(s.c, m)
 		}
-		if d, ok := navDelta(k, msg, s.rowsShown(), len(s.msgs)); ok {
-			return s.move(d)
+		if cmd, ok := s.list.Nav(k, msg); ok {
+			return cmd
 		}
 	}
 	return nil
@@ -266,28 +277,25 @@ func (s *outboxScreen) View() string {
 	b.WriteString(joinRight(left, right+" ", s.w) + "\n\n")
 	tw, sw := outboxCols(s.w)
 	b.WriteString(st.colHead.Render("  " + fit("STATE", 9) + "  " + fit("TO", tw) + "  " + fit("SUBJECT", sw) + "  " + fitLeft("TRIES", 5) + "  LAST ERROR"))
+	l := s.list
 	switch {
-	case s.err != nil:
-		b.WriteString("\n  " + st.errText.Render(cut(sanitizeLine(s.err.Error()), s.w-4)))
+	case l.Err() != nil:
+		b.WriteString("\n  " + st.errText.Render(cut(sanitizeLine(l.Err().Error()), s.w-4)))
 		return b.String()
-	case len(s.msgs) == 0 && s.loading:
+	case l.Len() == 0 && (l.Loading() || !l.Loaded()):
 		b.WriteString("\n  " + st.muted.Render("Loading…"))
 		return b.String()
-	case len(s.msgs) == 0 && s.filter != 0:
+	case l.Len() == 0 && s.filter != 0:
 		b.WriteString("\n  " + st.muted.Render("No "+string(s.state())+" messages. s shows another state."))
 		return b.String()
-	case len(s.msgs) == 0:
+	case l.Len() == 0:
 		b.WriteString("\n  " + st.muted.Render("No mail yet: creating a user queues one."))
 		return b.String()
 	}
-	for i := s.top; i < len(s.msgs) && i < s.top+s.rowsShown(); i++ {
-		b.WriteString("\n" + s.line(s.msgs[i], i == s.cursor))
-	}
-	for i := len(s.msgs) - s.top; i < s.rowsShown(); i++ {
-		b.WriteByte('\n')
-	}
-	pos := "  " + thousands(s.cursor+1) + " of " + thousands(len(s.msgs))
-	if s.more {
+	b.WriteString("\n" + l.View())
+	at, of := l.Position()
+	pos := "  " + thousands(at) + " of " + thousands(of)
+	if l.MoreDown() {
 		pos += "+"
 	}
 	b.WriteString("\n" + st.muted.Render(pos))

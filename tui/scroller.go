@@ -5,8 +5,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// scroller is the cursor and first visible row of a list that is loaded a
-// page at a time: the audit log and the outbox share it.
+// scroller is the cursor and first visible row of a list held whole (the
+// organizations, the settings); paged lists use pagedList.
 type scroller struct {
 	cursor, top int
 }
@@ -23,10 +23,6 @@ func (s *scroller) follow(rows, shown int) {
 	}
 	s.top = max(0, min(s.top, rows-shown))
 }
-
-// nearEnd reports whether the cursor is within a screen of the last row
-// loaded: time to read the next page.
-func (s *scroller) nearEnd(rows, shown int) bool { return s.cursor+shown >= rows }
 
 // navDelta turns the list navigation keys into a move of the cursor: one
 // row, a page, or all the way (all is the number of rows). ok is false for
@@ -47,13 +43,4 @@ func navDelta(k *keyMap, msg tea.KeyMsg, page, all int) (delta int, ok bool) {
 		return all, true
 	}
 	return 0, false
-}
-
-// mergePage adds a page that arrived to the rows loaded: a reset replaces
-// them (a refresh), otherwise the page continues them.
-func mergePage[T any](have, page []T, reset bool) []T {
-	if reset {
-		return page
-	}
-	return append(have, page...)
 }

@@ -15,7 +15,7 @@ func (a *app) agentCommand() *cobra.Command {
 		a.agentKeyCommand(true), a.agentKeyCommand(false))
 	return group(&cobra.Command{Use: "agent", Short: "Manage the agents who sign in over SSH"},
 		a.agentAddCommand(), a.agentListCommand(), a.agentToggleCommand(true), a.agentToggleCommand(false),
-		a.agentPermsCommand(), key)
+		a.agentPermsCommand(), a.agentPrefsCommand(), key)
 }
 
 // keyFlags reads a key given inline or from a .pub file.

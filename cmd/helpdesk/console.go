@@ -100,9 +100,15 @@ func (a *app) runConsole(cmd *cobra.Command) error {
 		demoBox = mailer.NewMailbox(demoMailboxSize)
 		portalCfg.mailbox = demoBox
 	}
-	m := tui.New(tui.Options{Desk: s.desk, Actor: actor, Renderer: lipgloss.DefaultRenderer(), MailTransport: demoBox != nil || (!demoData && a.mailConfigured())})
+	// The agent's config.toml: its problems are printed now, before the
+	// console takes the screen, and the first is said on the status line.
+	prefs, prefsNotice := localPrefs(a.err)
+	m := tui.New(tui.Options{Desk: s.desk, Actor: actor, Prefs: prefs, Renderer: lipgloss.DefaultRenderer(), MailTransport: demoBox != nil || (!demoData && a.mailConfigured())})
 	defer m.Close()
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithInput(a.in), tea.WithOutput(a.term))
+	p := tea.NewProgram(m, tea.WithAltScreen(), mouseOption(prefs), tea.WithInput(a.in), tea.WithOutput(a.term))
+	if prefsNotice != "" {
+		go p.Send(tui.Notice(prefsNotice, true))
+	}
 
 	// Mail queued from the console goes out while it is open, when SMTP is
 	// configured; what goes wrong is said on the status line, since the

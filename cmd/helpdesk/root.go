@@ -49,6 +49,7 @@ variables) are then the holding process's, not this command's.`,
 		a.convCommand(),
 		a.groupCommand(),
 		a.configCommand(),
+		a.keysCommand(),
 	)
 	return root
 }

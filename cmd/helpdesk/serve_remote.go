@@ -30,7 +30,7 @@ var serverFlags = []string{"db", "smtp-host", "smtp-port", "smtp-tls", "smtp-use
 	"smtp-password-file", "smtp-ca-file", "from", "base-url", "desk-name", "smtp-listen"}
 
 // stdinFlags name a file to read; over SSH only "-", standard input.
-var stdinFlags = []string{"key-file", "body-file", "logo"}
+var stdinFlags = []string{"key-file", "body-file", "logo", "file"}
 
 // remoteGuard runs before every command an agent runs over SSH (runWith
 // makes it root's PersistentPreRunE).
