@@ -48,6 +48,12 @@ type Options struct {
 	MailTransport bool
 	// Prefs are the agent's own settings (keys, theme, columns, mouse).
 	Prefs Prefs
+	// Clipboard puts text on the agent's clipboard (y): OSC52Writer on the
+	// terminal's output, the session's over SSH. nil: copying says there
+	// is no terminal to copy to.
+	Clipboard func(text string) error
+	// Remote is true over SSH: no job control, so ctrl+z does not suspend.
+	Remote bool
 }
 
 // Model is the root model of a console session.
@@ -76,6 +82,9 @@ type Model struct {
 
 	// mailTransport: see Options.MailTransport.
 	mailTransport bool
+	// clipboard and remote: see Options.Clipboard, Options.Remote.
+	clipboard func(string) error
+	remote    bool
 }
 
 // New returns the root model; nothing is read before Init's commands run.
@@ -97,6 +106,7 @@ func New(o Options) *Model {
 		orgs: newOrgNames(nil)}
 	m := &Model{c: c, help: st.help(), live: true, missed: map[screen][]domain.Event{}, mailTransport: o.MailTransport}
 	m.status.c = c
+	m.clipboard, m.remote = o.Clipboard, o.Remote
 	if !o.MailTransport {
 		c.mailHeld = domain.NoTransport
 	}
@@ -437,6 +447,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if key.Matches(msg, k.ForceQuit) {
 		return m.quit()
 	}
+	if key.Matches(msg, k.Suspend) {
+		return m.suspend()
+	}
 	if m.showHelp {
 		if key.Matches(msg, k.Help, k.HelpAnywhere, k.Back, k.Quit) {
 			m.showHelp = false
@@ -463,6 +476,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Help):
 		m.showHelp = true
 		return nil
+	case key.Matches(msg, k.Copy) && isCopyable(cur):
+		return m.copySelection(cur.(copyable))
 	case key.Matches(msg, k.NextTab):
 		return m.showTab((m.tab+1)%len(m.tabs), false)
 	case key.Matches(msg, k.PrevTab):
@@ -479,6 +494,21 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.back(false)
 	}
 	return cur.Update(msg)
+}
+
+// suspend hands the terminal back to the shell (ctrl+z) where there is job
+// control to bring the console back (fg); over SSH there is none, and
+// suspending would stop the server, so it says so instead.
+func (m *Model) suspend() tea.Cmd {
+	if m.remote {
+		return status(statusInfo, "ctrl+z cannot suspend over SSH (no job control): press q to quit, or open another session.")
+	}
+	return tea.Suspend
+}
+
+func isCopyable(s screen) bool {
+	_, ok := s.(copyable)
+	return ok
 }
 
 func (m *Model) dirty() bool {

@@ -14,6 +14,9 @@ type keyMap struct {
 	Up, Down, PageUp, PageDown                key.Binding
 	Home, End, Open, Filter, Cancel           key.Binding
 
+	// Copy the selection (OSC 52); suspend the console (a local terminal).
+	Copy, Suspend key.Binding
+
 	// Users.
 	New, Toggle, CycleState key.Binding
 
@@ -85,6 +88,8 @@ func newKeyMap() *keyMap {
 		Open:         b(ks("enter"), "enter", "open"),
 		Filter:       b(ks("/"), "/", "filter"),
 		Cancel:       b(ks("esc"), "esc", "clear filter"),
+		Copy:         b(ks("y"), "y", "copy email/id/name"),
+		Suspend:      b(ks("ctrl+z"), "ctrl+z", "suspend"),
 
 		New:        b(ks("n"), "n", "new user"),
 		Toggle:     b(ks("d"), "d", "disable/enable"),
@@ -115,7 +120,7 @@ func newKeyMap() *keyMap {
 		ResendVerify:    b(ks("V"), "V", "resend the verification link"),
 
 		SetAgreement: b(ks("A"), "A", "set agreement"),
-		CopyOrg:      b(ks("y"), "y", "copy organization"),
+		CopyOrg:      b(ks("c"), "c", "copy organization"),
 		Branding:     b(ks("b"), "b", "sign-in branding: slug, title, colour"),
 		TreeView:     b(ks("v"), "v", "tree/list view"),
 
@@ -158,5 +163,5 @@ func newKeyMap() *keyMap {
 
 // globalHelp is the group every screen's full help ends with.
 func (k *keyMap) globalHelp() []key.Binding {
-	return []key.Binding{k.NextTab, k.PrevTab, k.TabUsers, k.TabOrgs, k.TabAudit, k.Inbox, k.Back, k.Help, k.HelpAnywhere, k.Quit, k.ForceQuit}
+	return []key.Binding{k.NextTab, k.PrevTab, k.TabUsers, k.TabOrgs, k.TabAudit, k.Inbox, k.Copy, k.Suspend, k.Back, k.Help, k.HelpAnywhere, k.Quit, k.ForceQuit}
 }

@@ -34,8 +34,9 @@ type (
 )
 
 // usersScreen is the list of every user: pages from the store, a state
-// filter with counts (O(1), kept by the store), and / to filter by email
-// through the suggestion index rather than by scanning.
+// filter with counts (O(1), kept by the store), and / to find users by the
+// words of their name or email through the name and suggestion indexes
+// (Desk.FindUsers) rather than by scanning.
 type usersScreen struct {
 	c         *common
 	list      *userList
@@ -50,7 +51,7 @@ type usersScreen struct {
 }
 
 func newUsersScreen(c *common) *usersScreen {
-	s := &usersScreen{c: c, list: newUserList(c, domain.UserFilter{}, true), filter: c.st.input("part of an email")}
+	s := &usersScreen{c: c, list: newUserList(c, domain.UserFilter{}, true), filter: c.st.input("name or email")}
 	s.list.empty = "No users yet. Press n to create one."
 	return s
 }
@@ -81,11 +82,11 @@ func (s *usersScreen) search() tea.Cmd {
 	s.searchReq = s.c.nextReq()
 	req, desk, q, state := s.searchReq, s.c.desk, s.query, stateTabs[s.tab].state
 	return func() tea.Msg {
-		res, err := desk.Suggest(q, searchLimit)
+		res, err := desk.FindUsers(q, searchLimit)
 		var us []domain.User
-		for _, it := range res.Items {
-			if state == "" || it.User.State == state {
-				us = append(us, it.User)
+		for _, u := range res.Users {
+			if state == "" || u.State == state {
+				us = append(us, u)
 			}
 		}
 		return searchMsg{req: req, users: us, err: err}
@@ -135,7 +136,7 @@ func (s *usersScreen) emptyText() string {
 	case s.query != "" && !s.list.search:
 		return "Searching…"
 	case s.query != "":
-		return "No email matches " + sanitizeLine(s.query) + "."
+		return "No name or email matches " + sanitizeLine(s.query) + "."
 	case s.tab != 0:
 		return "No " + strings.ToLower(stateTabs[s.tab].label) + " users."
 	case !s.c.actor.Can(domain.PermUsersWrite):

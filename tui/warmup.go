@@ -8,7 +8,8 @@ import (
 )
 
 // WarmUp builds the desk's suggestion index (Desk.WarmSuggest), waits for
-// its near-match structures, then hands the build's scratch memory back to
+// its near-match structures, builds the name index (Desk.WarmNames), then
+// hands the build's scratch memory back to
 // the operating system. Run it in the background when the console starts:
 // the first frame does not need the index, and the first keystroke in the
 // new user form waits for it only if it comes before the build is done.
@@ -28,6 +29,12 @@ func WarmUp(desk *domain.Desk) error {
 		return err
 	}
 	if err := desk.WaitSuggestReady(); err != nil {
+		return err
+	}
+	// The name index behind the users list's / reads every user record:
+	// seconds on a large desk, so after the email index, which the new
+	// user form needs first.
+	if err := desk.WarmNames(); err != nil {
 		return err
 	}
 	debug.FreeOSMemory()
