@@ -153,15 +153,39 @@ func (a *app) readBody(name string) (string, error) {
 	return string(b), nil
 }
 
-// mailSentence says what happened to a message's mail.
-func mailSentence(m domain.ConvMessage, to string) string {
+// mailSentence says what happened to a message's mail: for a queued
+// reply, the state its outbox message is in, in the domain's words.
+func (a *app) mailSentence(d *domain.Desk, m domain.ConvMessage, to string) (string, error) {
 	switch {
 	case m.Kind == domain.KindNote:
-		return "Internal note: not mailed."
-	case m.Mailed():
-		return fmt.Sprintf("Mail to %s queued (outbox message %d).", to, m.OutboxID)
+		return "Internal note: not mailed.", nil
+	case !m.Mailed():
+		return fmt.Sprintf("Not mailed: %s; the message is kept in the conversation.", m.NotMailed), nil
 	}
-	return fmt.Sprintf("Not mailed: %s; the message is kept in the conversation.", m.NotMailed)
+	say, err := a.mailStatuses(d, []domain.ConvMessage{m})
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("Mail to %s %s (outbox message %d).", to, say(m), m.OutboxID), nil
+}
+
+// mailStatuses reads the outbox messages of a thread's replies and returns
+// the domain's sentence for each message's mail, as this process sees it:
+// a queued message is held when this command line configures no SMTP (or
+// no SMS gateway for an SMS).
+func (a *app) mailStatuses(d *domain.Desk, msgs []domain.ConvMessage) (func(domain.ConvMessage) string, error) {
+	out, err := d.MailStatuses(msgs)
+	if err != nil {
+		return nil, err
+	}
+	why, err := a.whyNotSent(d)
+	if err != nil {
+		return nil, err
+	}
+	return func(m domain.ConvMessage) string {
+		o := out[m.OutboxID]
+		return domain.MessageMailStatus(m, o, rfc3339, strings.TrimPrefix(why.of(o), "not sent: "))
+	}, nil
 }
 
 func (a *app) convNewCommand() *cobra.Command {
@@ -189,7 +213,11 @@ func (a *app) convNewCommand() *cobra.Command {
 					return fmt.Errorf("cannot start the conversation: %w", err)
 				}
 				to := newConvNames(s.desk).user(c.RequesterID)
-				printf(cmd, "Created conversation %d with %s: %s\n%s\n", c.ID, to, oneLine(c.Subject, 0), mailSentence(m, to))
+				say, err := a.mailSentence(s.desk, m, to)
+				if err != nil {
+					return err
+				}
+				printf(cmd, "Created conversation %d with %s: %s\n%s\n", c.ID, to, oneLine(c.Subject, 0), say)
 				return nil
 			})
 		},
@@ -349,15 +377,14 @@ func (a *app) convShowCommand() *cobra.Command {
 				if err := tw.Flush(); err != nil {
 					return err
 				}
+				say, err := a.mailStatuses(s.desk, msgs)
+				if err != nil {
+					return err
+				}
 				for i, m := range msgs {
-					mail := "mailed"
-					switch {
-					case m.Kind == domain.KindNote:
+					mail := say(m)
+					if m.Kind == domain.KindNote {
 						mail = "internal"
-					case m.FromCustomer:
-						mail = "from the customer, by " + m.Via
-					case !m.Mailed():
-						mail = "not mailed: " + m.NotMailed
 					}
 					fmt.Fprintf(w, "\n--- #%d %s by %s, %s (%s)\n", m.Seq, m.Kind, oneLine(m.Author, 0), convTime(m.CreatedAt), mail)
 					if m.Flag != "" {
@@ -410,7 +437,11 @@ func (a *app) convReplyCommand() *cobra.Command {
 				if internal {
 					what = "Note"
 				}
-				printf(cmd, "%s #%d added to conversation %d.\n%s\n", what, m.Seq, id, mailSentence(m, newConvNames(s.desk).user(c.RequesterID)))
+				say, err := a.mailSentence(s.desk, m, newConvNames(s.desk).user(c.RequesterID))
+				if err != nil {
+					return err
+				}
+				printf(cmd, "%s #%d added to conversation %d.\n%s\n", what, m.Seq, id, say)
 				return nil
 			})
 		},

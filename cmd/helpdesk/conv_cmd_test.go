@@ -54,7 +54,7 @@ func TestConvCommands(t *testing.T) {
 
 	// new: from a file, and from standard input.
 	out := c.ok("conv", "new", "--requester", "ANN@acme.com", "--subject", "Printer on fire", "--body-file", body, "--tag", "hardware")
-	if !strings.Contains(out, "Created conversation 1 with ann@acme.com: Printer on fire") || !strings.Contains(out, "Mail to ann@acme.com queued (outbox message") {
+	if !strings.Contains(out, "Created conversation 1 with ann@acme.com: Printer on fire") || !strings.Contains(out, "Mail to ann@acme.com queued, held: no transport configured (outbox message") {
 		t.Errorf("conv new said %q", out)
 	}
 	code, out, errs := c.run("Hi Bob", "conv", "new", "--requester", "bob@beta.com", "--subject", "Invoice", "--body-file", "-")
@@ -161,7 +161,7 @@ func TestConvCommands(t *testing.T) {
 		t.Errorf("bob's thread %v", b)
 	}
 	text := c.ok("conv", "show", "1")
-	for _, w := range []string{"subject:", "Printer on fire", "assignee:", "al@desk.example", "--- #1 reply by owner:", "(mailed)", "--- #3 note", "(internal)", "She sounded upset."} {
+	for _, w := range []string{"subject:", "Printer on fire", "assignee:", "al@desk.example", "--- #1 reply by owner:", "(queued, held: no transport configured)", "--- #3 note", "(internal)", "She sounded upset."} {
 		if !strings.Contains(text, w) {
 			t.Errorf("conv show lacks %q:\n%s", w, text)
 		}

@@ -157,9 +157,11 @@ func mailWhen(m domain.OutboxMessage, why notSent) (string, string) {
 	when := m.Delivery(rfc3339)
 	switch m.State {
 	case domain.MailQueued:
+		// The domain's sentence, less the state and next try the other
+		// columns show: "held: no transport configured; last error: …".
 		var notes []string
 		if w := why.of(m); w != "" {
-			notes = append(notes, w)
+			notes = append(notes, "held: "+strings.TrimPrefix(w, "not sent: "))
 		}
 		if m.LastError != "" {
 			notes = append(notes, "last error: "+m.LastError)
@@ -212,7 +214,8 @@ func (a *app) mailShowCommand() *cobra.Command {
 				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 				for _, row := range [][2]string{
 					{"id", fmt.Sprint(m.ID)}, {"message-id", m.MessageID}, {"to", to}, {"channel", string(m.Via())}, {"event", string(m.Event)},
-					{"subject", oneLine(m.Subject, 0)}, {"state", string(m.State)}, {"attempts", fmt.Sprint(m.Attempts)},
+					{"subject", oneLine(m.Subject, 0)}, {"state", string(m.State)},
+					{"status", oneLine(domain.MailStatus(m, rfc3339, strings.TrimPrefix(why.of(m), "not sent: ")), 0)}, {"attempts", fmt.Sprint(m.Attempts)},
 					{"when", when}, {"note", oneLine(note, 0)}, {"created", j.CreatedAt},
 				} {
 					if row[1] != "" {

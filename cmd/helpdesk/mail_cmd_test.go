@@ -42,7 +42,7 @@ func TestMailListShowRetryAndWorker(t *testing.T) {
 
 	// Queued, and with no transport the listing says why it stays so.
 	out := c.ok("mail", "list")
-	if !strings.Contains(out, "queued") || !strings.Contains(out, "ann@acme.com") || !strings.Contains(out, "not sent: no transport configured") {
+	if !strings.Contains(out, "queued") || !strings.Contains(out, "ann@acme.com") || !strings.Contains(out, "held: no transport configured") {
 		t.Errorf("mail list:\n%s", out)
 	}
 	ms := mailList(t, c)

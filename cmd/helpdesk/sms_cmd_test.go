@@ -108,7 +108,7 @@ func TestMailWorkerSendsSMS(t *testing.T) {
 		t.Fatalf("queued: %v", ms)
 	}
 	out := c.ok("mail", "list")
-	if !strings.Contains(out, "not sent: SMS needs sms-url, sms-account, sms-from, HELPDESK_SMS_TOKEN") {
+	if !strings.Contains(out, "held: SMS needs sms-url, sms-account, sms-from, HELPDESK_SMS_TOKEN") {
 		t.Errorf("mail list without settings:\n%s", out)
 	}
 	// Without any transport the worker refuses to start, naming both.
@@ -119,7 +119,7 @@ func TestMailWorkerSendsSMS(t *testing.T) {
 	c.ok("config", "set", "sms-url", g.srv.URL)
 	c.ok("config", "set", "sms-account", account)
 	c.ok("config", "set", "sms-from", "+15017122661")
-	if out := c.ok("mail", "show", "1"); !strings.Contains(out, "channel:") || !strings.Contains(out, "not sent: SMS needs HELPDESK_SMS_TOKEN") {
+	if out := c.ok("mail", "show", "1"); !strings.Contains(out, "channel:") || !strings.Contains(out, "held: SMS needs HELPDESK_SMS_TOKEN") {
 		t.Errorf("mail show without the token:\n%s", out)
 	}
 	// A token the gateway refuses: failed for good, saying so.
