@@ -23,10 +23,16 @@ type picker struct {
 	sel     int
 	rows    int
 	focused bool
+	// match ranks the items for a query; nil: fuzzy over the items, an
+	// exact entry first. The time zone list ranks as zones (matchZones).
+	match func(q string, items []string) fuzzy.Matches
 }
 
 func newPicker(c *common, items []string, placeholder string) *picker {
 	p := &picker{c: c, input: c.st.input(placeholder), items: items, rows: 5}
+	if isZoneList(items) {
+		p.match = matchZones
+	}
 	p.refilter()
 	return p
 }
@@ -102,6 +108,10 @@ func (p *picker) refilter() {
 			}
 			p.matches = append(p.matches, fuzzy.Match{Str: it, Index: i})
 		}
+		return
+	}
+	if p.match != nil {
+		p.matches = p.match(q, p.items)
 		return
 	}
 	p.matches = fuzzy.Find(q, p.items)
