@@ -64,6 +64,13 @@ func (a *app) userAddCommand() *cobra.Command {
 					printf(cmd, " in %s", org)
 				}
 				printf(cmd, " (%s).\n", u.State)
+				// The user is created either way; an inactive organization
+				// (or one above it) is worth a warning on stderr.
+				if w, err := s.desk.OrgWarning(u.OrgID); err != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "warning: could not tell whether %s is active: %s\n", lineArgs(org, err.Error())...)
+				} else if w != "" {
+					fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", lineArgs(w)...)
+				}
 				switch in.Mail {
 				case string(domain.MailNone):
 					printf(cmd, "No mail sent, as asked.\n")
