@@ -20,6 +20,9 @@ type keyMap struct {
 	// Users.
 	New, Toggle, CycleState key.Binding
 
+	// Marks and bulk actions (Users and Inbox).
+	Mark, MarkRange, Bulk key.Binding
+
 	// Forms.
 	NextField, PrevField, Save, OpenExisting, Clear, Pick, ChoiceNext key.Binding
 	SaveAndConv                                                       key.Binding
@@ -94,6 +97,10 @@ func newKeyMap() *keyMap {
 		New:        b(ks("n"), "n", "new user"),
 		Toggle:     b(ks("d"), "d", "disable/enable"),
 		CycleState: b(ks("s"), "s", "state: all/active/pending/disabled"),
+
+		Mark:      b(ks(" "), "space", "mark/unmark, then down"),
+		MarkRange: b(ks("V"), "V", "mark from the last mark to here"),
+		Bulk:      b(ks("b"), "b", "bulk action on the marked rows"),
 
 		NextField:    b(ks("tab", "down"), "tab/↓", "next field"),
 		PrevField:    b(ks("shift+tab", "up"), "shift+tab/↑", "previous field"),

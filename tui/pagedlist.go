@@ -276,6 +276,9 @@ func (l *pagedList[T]) page(m pagedPageMsg[T]) (tea.Cmd, bool) {
 	}
 	l.err = nil
 	keep, off := l.cursorID(), l.cursor-l.top
+	if m.op == pagedHead {
+		keep = l.followID()
+	}
 	switch m.op {
 	case pagedReset:
 		l.rows, l.start, l.moreDown, l.downAnchor = m.rows, 0, m.next != 0, m.next
@@ -288,7 +291,9 @@ func (l *pagedList[T]) page(m pagedPageMsg[T]) (tea.Cmd, bool) {
 		l.moreDown, l.downAnchor = m.next != 0, m.next
 		if drop := len(l.rows) - l.o.maxRows; drop > 0 {
 			l.upAnchor = l.o.id(l.rows[drop-1])
-			l.rows = append(l.rows[:0:0], l.rows[drop:]...)
+			// A reslice: the next append that outgrows the array copies
+			// only the rows kept, so the window stays bounded.
+			l.rows = l.rows[drop:]
 			l.start += drop
 			l.moreUp = true
 		}
@@ -310,9 +315,6 @@ func (l *pagedList[T]) page(m pagedPageMsg[T]) (tea.Cmd, bool) {
 		l.start -= len(rows)
 		if !up || l.start < 0 {
 			l.start = 0
-		}
-		if m.op == pagedHead {
-			keep = l.followID()
 		}
 		if drop := len(l.rows) - l.o.maxRows; drop > 0 {
 			l.rows = l.rows[:len(l.rows)-drop]

@@ -111,3 +111,56 @@ func BenchmarkInboxView(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkInboxFirstPage opens an inbox screen (open conversations) and
+// draws its first frame with the first page loaded: what an agent waits
+// for after pressing i.
+//
+//	go test ./tui/ -run '^$' -bench 'InboxFirstPage|InboxScroll' -benchmem
+func BenchmarkInboxFirstPage(b *testing.B) {
+	for _, n := range []int{1_000, 100_000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			d := convBenchDriver(b, n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				d.run(d.m.push(newInboxScreen(d.m.c, 0, "")))
+				if v := d.m.View(); !strings.Contains(v, " of ") {
+					b.Fatalf("inbox not loaded:\n%s", v)
+				}
+				d.m.stack = nil
+			}
+		})
+	}
+}
+
+// BenchmarkInboxScroll opens an inbox screen and pages down through the
+// first 5,000 open conversations (or all there are), drawing every frame:
+// the pages read on the way and the rows kept.
+func BenchmarkInboxScroll(b *testing.B) {
+	for _, n := range []int{1_000, 100_000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			d := convBenchDriver(b, n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				d.run(d.m.push(newInboxScreen(d.m.c, 0, "")))
+				for range 5_000 / 36 {
+					d.keys("pgdown")
+					_ = d.m.View()
+				}
+				d.m.stack = nil
+			}
+		})
+	}
+}
+
+func convBenchDriver(b *testing.B, n int) *driver {
+	db, err := store.Open(convBenchDB(b, n), store.Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	desk := domain.NewDesk(db, domain.WithClock(func() time.Time { return fixedNow }))
+	return newDriver(b, desk, 120, 40)
+}

@@ -49,7 +49,7 @@ func TestGoldenLifecycle(t *testing.T) {
 			{keys: []string{"2"}, wait: []string{"inactive", "1 of 7"}},
 			{keys: []string{"down"}, wait: []string{"2 of 7"}},
 			{keys: []string{"enter"}, wait: []string{"Members (16)", "EU Terms v1"}},
-			{keys: []string{"y"}, wait: []string{"Copy Acme Europe", "New name", "carry over"}},
+			{keys: []string{"c"}, wait: []string{"Copy Acme Europe", "New name", "carry over"}},
 		}},
 		// A user of Acme Europe: the agreement of its parent Acme is pending,
 		// and its permissions come from a group of Acme and a desk-wide one.

@@ -187,7 +187,7 @@ func TestOrgCopy(t *testing.T) {
 	}
 	d := newDriver(t, desk, 120, 40)
 	d.send(openOrgMsg{id: eu.ID})
-	d.keys("y")
+	d.keys("c")
 	d.mustShow("Copy Acme Europe", "New name", "carry over")
 	// Name, keep the parent, leave the agreement out, keep the notes.
 	d.keys("ctrl+x", "Acme Nordics", "tab", "tab", " ", "enter", "enter")

@@ -48,11 +48,19 @@ type usersScreen struct {
 	query     string
 	searchReq uint64
 	w, h      int
+
+	// marks and bulk: space and V mark rows, b acts on them (bulk.go).
+	marks    *marks
+	bulk     *bulk
+	rangeReq uint64
 }
 
 func newUsersScreen(c *common) *usersScreen {
 	s := &usersScreen{c: c, list: newUserList(c, domain.UserFilter{}, true), filter: c.st.input("name or email")}
 	s.list.empty = "No users yet. Press n to create one."
+	s.marks = newMarks()
+	s.list.marks = s.marks
+	s.bulk = newBulk(c, s.marks, userBulkOptions)
 	return s
 }
 
@@ -66,7 +74,7 @@ func (s *usersScreen) SetSize(w, h int) {
 	s.list.SetSize(w, h-2)
 }
 
-func (s *usersScreen) Capturing() bool { return s.filtering }
+func (s *usersScreen) Capturing() bool { return s.filtering || s.bulk.Capturing() }
 func (s *usersScreen) Dirty() bool     { return false }
 
 func (s *usersScreen) loadCounts() tea.Cmd {
@@ -147,7 +155,21 @@ func (s *usersScreen) emptyText() string {
 
 func (s *usersScreen) update(msg tea.Msg) tea.Cmd {
 	k := s.c.keys
+	if cmd, ok := s.bulk.Update(msg); ok {
+		if _, done := msg.(bulkDoneMsg); done {
+			return tea.Batch(cmd, s.update(deskEventsMsg{})) // show what the run changed
+		}
+		return cmd
+	}
 	switch msg := msg.(type) {
+	case markRangeMsg:
+		if msg.req != s.rangeReq {
+			return nil
+		}
+		if msg.err != nil {
+			return errStatus("Could not mark the range: ", msg.err)
+		}
+		return s.marked(s.marks.Add(msg.ids))
 	case countsMsg:
 		if msg.req != s.countsReq {
 			return nil
@@ -198,6 +220,17 @@ func (s *usersScreen) update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Filter):
 			s.filtering = true
 			return s.filter.Focus()
+		case key.Matches(msg, k.Cancel) && s.bulk.Running():
+			return s.bulk.Stop()
+		case key.Matches(msg, k.Cancel) && s.marks.Len() > 0:
+			n := s.marks.Clear()
+			return status(statusInfo, "Marks cleared: "+thousands(n)+" rows unmarked.")
+		case key.Matches(msg, k.Mark):
+			return s.mark()
+		case key.Matches(msg, k.MarkRange):
+			return s.markRange()
+		case key.Matches(msg, k.Bulk):
+			return s.bulk.Open()
 		case key.Matches(msg, k.Cancel):
 			if s.query != "" {
 				s.clearFilter()
@@ -231,6 +264,55 @@ func (s *usersScreen) update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	return nil
+}
+
+// mark marks or unmarks the row under the cursor and moves down.
+func (s *usersScreen) mark() tea.Cmd {
+	if s.bulk.Running() {
+		return status(statusInfo, "A bulk action is running; esc stops it.")
+	}
+	u, ok := s.list.Selected()
+	if !ok {
+		return nil
+	}
+	s.marks.Toggle(u.ID)
+	return tea.Batch(s.list.Move(1), s.marked(0))
+}
+
+// markRange marks every row from the last one marked to the cursor's: at
+// once when both are loaded, else read from the store.
+func (s *usersScreen) markRange() tea.Cmd {
+	if s.bulk.Running() {
+		return status(statusInfo, "A bulk action is running; esc stops it.")
+	}
+	u, ok := s.list.Selected()
+	if !ok {
+		return nil
+	}
+	from := s.marks.last
+	if from == 0 {
+		return s.marked(s.marks.Add([]domain.ID{u.ID}))
+	}
+	if ids, ok := s.list.RangeIDs(from); ok {
+		return s.marked(s.marks.Add(ids))
+	}
+	s.rangeReq = s.c.nextReq()
+	if cmd := s.list.ReadRange(s.rangeReq, from); cmd != nil {
+		return tea.Batch(cmd, status(statusInfo, "Marking the range…"))
+	}
+	return status(statusInfo, "The last mark is not in this list; space marks a row to start a range from.")
+}
+
+// marked says how many rows are marked.
+func (s *usersScreen) marked(added int) tea.Cmd {
+	text := markedText(s.marks.Len())
+	if added > 1 {
+		text = thousands(added) + " more marked, " + text
+	}
+	if s.marks.Len() > 0 {
+		text += " · b bulk action · esc clears"
+	}
+	return status(statusInfo, text)
 }
 
 // updateFilter handles keys while the filter field has focus: every change
@@ -296,13 +378,23 @@ func (s *usersScreen) View() string {
 	default:
 		right = st.muted.Render("/ filter")
 	}
-	return joinRight(left, right+" ", s.w) + "\n\n" + s.list.View()
+	body := s.list.View()
+	if s.bulk.Capturing() {
+		body = s.bulk.View(s.w, s.h-2, "users")
+	}
+	return joinRight(left, right+" ", s.w) + "\n\n" + body
 }
 
 func (s *usersScreen) ShortHelp() []key.Binding {
 	k := s.c.keys
 	if s.filtering {
 		return []key.Binding{k.SelUp, k.SelDown, keyHelp(k.Open, "done"), k.Cancel}
+	}
+	if s.bulk.Capturing() {
+		return s.bulk.ShortHelp()
+	}
+	if s.marks.Len() > 0 {
+		return []key.Binding{k.Mark, k.MarkRange, k.Bulk, keyHelp(k.Cancel, "clear marks"), k.Open}
 	}
 	return []key.Binding{k.Open, s.c.gate(k.New, domain.PermUsersWrite), k.Filter, keyHelp(k.CycleState, "state"),
 		s.c.gate(k.Toggle, domain.PermUsersDisable)}
@@ -312,7 +404,9 @@ func (s *usersScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Open, s.c.gate(k.New, domain.PermUsersWrite), s.c.gate(k.Toggle, domain.PermUsersDisable), k.Filter, k.Cancel, k.CycleState},
+		{k.Open, s.c.gate(k.New, domain.PermUsersWrite), s.c.gate(k.Toggle, domain.PermUsersDisable), k.Filter,
+			keyHelp(k.Cancel, "clear marks, filter; stop a bulk run"), k.CycleState},
+		{k.Mark, k.MarkRange, k.Bulk},
 	}
 }
 

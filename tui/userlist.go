@@ -41,6 +41,9 @@ type userList struct {
 	w, h    int
 	showOrg bool
 	empty   string // what to say when there is nothing to show
+
+	// marks, when set, are the rows marked for a bulk action (marks.go).
+	marks *marks
 }
 
 // userRow is a user with its text made safe to draw once, when it enters
@@ -429,10 +432,7 @@ func (l *userList) View() string {
 			r.cells, r.cellsW, r.org = l.layout(r, org, ew, nw, ow, sw), l.w, org
 		}
 		sel := p == l.cursor
-		marker := "  "
-		if sel {
-			marker = "› "
-		}
+		marker := marker(sel, l.marks != nil && l.marks.Has(r.u.ID))
 		style := st.rowI
 		switch disabled := r.u.State == domain.StateDisabled; {
 		case sel && disabled:
@@ -473,8 +473,76 @@ func (l *userList) position() string {
 	if l.search {
 		s += " best matches"
 	}
+	if l.marks != nil && l.marks.Len() > 0 {
+		s += " · " + markedText(l.marks.Len())
+	}
 	if l.loading {
 		s += " · loading…"
 	}
 	return s
+}
+
+// markRangeMsg brings the ids of a range read from the store.
+type markRangeMsg struct {
+	req uint64
+	ids []domain.ID
+	err error
+}
+
+// RangeIDs are the ids from the row with id from to the cursor's row, both
+// included, in list order, when both are among the rows loaded.
+func (l *userList) RangeIDs(from domain.ID) ([]domain.ID, bool) {
+	cur := l.cursor - l.start
+	if cur < 0 || cur >= len(l.rows) {
+		return nil, false
+	}
+	for i := range l.rows {
+		if l.rows[i].u.ID != from {
+			continue
+		}
+		lo, hi := min(i, cur), max(i, cur)
+		ids := make([]domain.ID, 0, hi-lo+1)
+		for j := lo; j <= hi; j++ {
+			ids = append(ids, l.rows[j].u.ID)
+		}
+		if i > cur {
+			slices.Reverse(ids) // the cursor's row is the range's last
+		}
+		return ids, true
+	}
+	return nil, false
+}
+
+// ReadRange reads from the store the ids of the list's users between from
+// and the cursor's row, when from has been paged out of the buffer. The
+// pages are in id order (every user, or one state, or one organization's
+// members), so the range is the ids between the two that the filter keeps.
+// A filter query's rows are all loaded: RangeIDs covers them.
+func (l *userList) ReadRange(req uint64, from domain.ID) tea.Cmd {
+	u, ok := l.Selected()
+	if !ok || l.search {
+		return nil
+	}
+	lo, hi := min(from, u.ID), max(from, u.ID)
+	desk, f := l.c.desk, l.filter
+	return func() tea.Msg {
+		var ids []domain.ID
+		after := lo - 1
+		for {
+			us, next, err := desk.Users(f, after, 1024)
+			if err != nil {
+				return markRangeMsg{req: req, err: err}
+			}
+			for _, x := range us {
+				if x.ID > hi {
+					return markRangeMsg{req: req, ids: ids}
+				}
+				ids = append(ids, x.ID)
+			}
+			if next == 0 || len(us) == 0 {
+				return markRangeMsg{req: req, ids: ids}
+			}
+			after = us[len(us)-1].ID
+		}
+	}
 }
