@@ -32,6 +32,9 @@ type Tx interface {
 	// without decoding user records. The key's bytes are valid only until
 	// the next iteration.
 	Emails(from string) iter.Seq2[[]byte, ID]
+	// EmailsBackward yields the same entries in descending key order,
+	// starting below before ("": from the last).
+	EmailsBackward(before string) iter.Seq2[[]byte, ID]
 	UserCounts() (map[State]int, error)
 
 	Org(id ID) (Organization, error)

@@ -196,6 +196,25 @@ func (t *tx) Emails(from string) iter.Seq2[[]byte, domain.ID] {
 	}
 }
 
+func (t *tx) EmailsBackward(before string) iter.Seq2[[]byte, domain.ID] {
+	return func(yield func([]byte, domain.ID) bool) {
+		c := t.bucket(bucketUsersByEmail).Cursor()
+		var k, v []byte
+		if before == "" {
+			k, v = c.Last()
+		} else if k, v = c.Seek([]byte(before)); k == nil {
+			k, v = c.Last() // every key is below before
+		} else {
+			k, v = c.Prev() // Seek found the first key at or above before
+		}
+		for ; k != nil; k, v = c.Prev() {
+			if !yield(k, domain.ID(btoi(v))) {
+				return
+			}
+		}
+	}
+}
+
 func (t *tx) Members(org domain.ID) iter.Seq[domain.ID] {
 	return func(yield func(domain.ID) bool) {
 		prefix := idKey(org)
