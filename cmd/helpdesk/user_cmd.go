@@ -64,6 +64,9 @@ func (a *app) userAddCommand() *cobra.Command {
 					printf(cmd, " in %s", org)
 				}
 				printf(cmd, " (%s).\n", u.State)
+				if len(in.Groups) > 0 {
+					printf(cmd, "In the groups %s.\n", strings.Join(in.Groups, ", "))
+				}
 				// The user is created either way; an inactive organization
 				// (or one above it) is worth a warning on stderr.
 				if w, err := s.desk.OrgWarning(u.OrgID); err != nil {
@@ -92,6 +95,7 @@ func (a *app) userAddCommand() *cobra.Command {
 	f.StringVar(&in.Phone, "phone", "", "phone number")
 	f.StringVar(&in.Role, "role", "customer", "customer or collaborator")
 	f.StringVar(&in.Notes, "notes", "", "notes for agents")
+	f.StringArrayVar(&in.Groups, "group", nil, "a customer group the user joins (repeat for several); a group of an organization takes only users at or below it")
 	f.StringVar(&in.Mail, "mail", "verify", "what to send: verify (confirm the address and set a password), welcome, or none")
 	f.StringVar(&in.MailSubject, "subject", "", "custom subject for this user's email instead of the template's")
 	f.StringVar(&bodyFile, "body-file", "", "custom body for this user's email (- reads standard input); may use the template tags")
