@@ -37,6 +37,9 @@ type auditScreen struct {
 	typing    bool
 	filterReq uint64
 
+	// cols are the column widths of the rows drawn (auditColsFor).
+	cols auditWidths
+
 	w, h int
 }
 
@@ -45,7 +48,7 @@ func newAuditScreen(c *common) *auditScreen {
 	s.list = newPagedList(c, pagedOptions[domain.AuditEntry]{
 		id: func(e domain.AuditEntry) domain.ID { return e.ID },
 		render: func(e *domain.AuditEntry, sel, _ bool, w int) string {
-			return auditLine(c, *e, w, true, sel)
+			return auditLine(c, *e, s.cols, w, sel)
 		},
 		pageSize: auditPage,
 	})
@@ -241,8 +244,14 @@ func (s *auditScreen) View() string {
 		right = st.label.Render("only ") + st.value.Render(cut(s.filterLabel, s.w/2)) + st.muted.Render("  esc clears")
 	}
 	b.WriteString(joinRight(left, right+" ", s.w) + "\n\n")
-	aw, xw, sw := auditCols(s.w, true)
-	b.WriteString(st.colHead.Render("  " + fit("WHEN", 16) + "  " + fit("AGENT", aw) + "  " + fit("ACTION", xw) + "  " + fit("SUBJECT", sw) + "  CHANGES"))
+	// The columns fit the entries loaded, the changes get what is left.
+	s.cols = auditColsFor(s.w, true, s.list.Rows())
+	cl := s.cols
+	head := "  " + fit("WHEN", cl.when) + "  " + fit("AGENT", cl.agent) + "  " + fit("ACTION", cl.action) + "  "
+	if cl.subject > 0 {
+		head += fit("SUBJECT", cl.subject) + "  "
+	}
+	b.WriteString(st.colHead.Render(head + "CHANGES"))
 	l := s.list
 	switch {
 	case l.Err() != nil:

@@ -541,46 +541,11 @@ func (s *userScreen) historyView(h int) string {
 	if len(s.audit) == 0 {
 		return b.String()
 	}
+	cols := auditColsFor(s.w, false, s.audit)
 	for i := s.auditTop; i < len(s.audit) && i-s.auditTop < h-1; i++ {
-		b.WriteString("\n" + auditLine(s.c, s.audit[i], s.w, false, false))
+		b.WriteString("\n" + auditLine(s.c, s.audit[i], cols, s.w, false))
 	}
 	return b.String()
-}
-
-// auditCols are the widths of an audit line's columns for a screen w wide:
-// the changes get what is left.
-func auditCols(w int, withSubject bool) (agent, action, subject int) {
-	agent = min(20, w/7)
-	action = min(17, max(12, w/7))
-	if withSubject {
-		subject = min(28, w/5)
-	}
-	return
-}
-
-// auditLine is one history entry on one line. On a user's or an
-// organization's own screen the subject is known, so the action drops its
-// "user." or "org." and the subject column.
-func auditLine(c *common, e domain.AuditEntry, w int, withSubject, sel bool) string {
-	st := c.st
-	aw, xw, sw := auditCols(w, withSubject)
-	marker := "  "
-	if sel {
-		marker = "› "
-	}
-	action := e.Action
-	if !withSubject {
-		action = strings.TrimPrefix(strings.TrimPrefix(action, "user."), "org.")
-	}
-	line := marker + c.when(e.At) + "  " + fit(actorText(e, !withSubject), aw) + "  " + fit(sanitizeLine(action), xw) + "  "
-	if withSubject {
-		line += fit(sanitizeLine(e.Subject), sw) + "  "
-	}
-	changes := cut(changesText(e), w-ansiWidth(line))
-	if sel {
-		return st.rowSel.Render(line + changes)
-	}
-	return st.muted.Render(line) + st.value.Render(changes)
 }
 
 // conflictView says who changed the user meanwhile and what, next to what

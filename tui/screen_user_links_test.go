@@ -169,8 +169,8 @@ func TestUserSignInStateAndCustomerHistory(t *testing.T) {
 	d.send(deskEventsMsg{events: []domain.Event{{Kind: domain.SubjectUser, ID: u.ID}}})
 	d.mustShow("● active", "Sign-in         signed in last at 2026-11-22 09:30 UTC from 127.0.0.1", "R sends a set-password link")
 	// On its own screen the customer acting on itself is "customer".
-	d.mustShow("09:30  customer           signin             signed in on the portal from 127.0.0.1",
-		"09:30  customer           password.set       state: pending → active; password: set by the customer")
+	d.mustShow("09:30  customer    signin        signed in on the portal from 127.0.0.1",
+		"09:30  customer    password.set  state: pending → active; password: set by the customer")
 
 	for range domain.ThrottleFailures {
 		if _, _, err := desk.SignIn("ann@acme.com", "not the password", "127.0.0.1"); err == nil {

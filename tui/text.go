@@ -116,6 +116,26 @@ func cut(s string, w int) string {
 	return s
 }
 
+// cutWords shortens s to at most w cells at a word boundary, ending in an
+// ellipsis, so no word is cut: "preferences: language, channels" in 20
+// cells is "preferences: …". Only a first word longer than w is cut
+// inside (cut), as nothing else would fit.
+func cutWords(s string, w int) string {
+	if width(s) <= w {
+		return s
+	}
+	end := -1
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' && i > 0 && s[i-1] != ' ' && width(s[:i])+2 <= w {
+			end = i
+		}
+	}
+	if end < 0 {
+		return cut(s, w)
+	}
+	return strings.TrimRight(s[:end], " ,;:·—-→") + " …"
+}
+
 // frame makes a block exactly h lines of exactly w cells: whatever a screen
 // draws, the chrome around it stays where it is.
 func frame(s string, w, h int) string {
