@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"helpdesk/domain"
 )
 
 func TestParsePrefsReadsEverySetting(t *testing.T) {
@@ -171,4 +173,42 @@ func TestRebindingMovesOnUsersAndShowsInHelp(t *testing.T) {
 	d.keys("?")
 	d.mustShow("ctrl+n")
 	d.mustNotShow("↓/j")
+}
+
+// [columns] users chooses and orders the Users list's columns: the header
+// and every row follow it, and what is left out is not drawn.
+func TestUsersColumnsFollowPrefs(t *testing.T) {
+	p, probs := ParsePrefs([]byte("[columns]\nusers = [\"state\", \"email\"]\n"))
+	if len(probs) != 0 {
+		t.Fatal(probs)
+	}
+	desk := newTestDesk(t, 5)
+	all, _, err := desk.Users(domain.UserFilter{}, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(Options{Desk: desk, Actor: testActor, Renderer: asciiRenderer(), Location: time.UTC, Prefs: p})
+	d := newDriverWith(t, m, 100, 30)
+	v := d.view()
+	head := lineWith(v, "EMAIL")
+	if !strings.Contains(head, "STATE") || strings.Index(head, "STATE") > strings.Index(head, "EMAIL") ||
+		strings.Contains(head, "NAME") || strings.Contains(head, "ORGANIZATION") {
+		t.Fatalf("header %q", head)
+	}
+	row := lineWith(v, all[0].Email)
+	if i, j := strings.Index(row, "pending"), strings.Index(row, all[0].Email); i < 0 || i > j || strings.Contains(row, all[0].Name) {
+		t.Fatalf("row %q", row)
+	}
+	if w := width(row); w > 100 {
+		t.Fatalf("row is %d cells wide", w)
+	}
+}
+
+func lineWith(view, word string) string {
+	for _, l := range strings.Split(view, "\n") {
+		if strings.Contains(l, word) {
+			return l
+		}
+	}
+	return ""
 }

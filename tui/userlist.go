@@ -42,6 +42,11 @@ type userList struct {
 	showOrg bool
 	empty   string // what to say when there is nothing to show
 
+	// cols are the columns shown, in order: the agent's choice (config.toml
+	// [columns] users) or UsersColumns, without organization when the list
+	// is one organization's members.
+	cols []string
+
 	// marks, when set, are the rows marked for a bulk action (marks.go).
 	marks *marks
 }
@@ -86,7 +91,25 @@ type userPageMsg struct {
 }
 
 func newUserList(c *common, f domain.UserFilter, showOrg bool) *userList {
-	return &userList{c: c, filter: f, pageSize: 256, maxRows: 1024, total: -1, showOrg: showOrg}
+	return &userList{c: c, filter: f, pageSize: 256, maxRows: 1024, total: -1, showOrg: showOrg,
+		cols: userColumns(c.prefs.Columns.Users, showOrg)}
+}
+
+// userColumns are the columns a list shows: chosen (checked by ParsePrefs)
+// or the default ones, in order; organization only where the list has
+// several.
+func userColumns(chosen []string, showOrg bool) []string {
+	cols := slices.Clone(chosen)
+	if len(cols) == 0 {
+		cols = slices.Clone(UsersColumns)
+	}
+	if !showOrg {
+		cols = slices.DeleteFunc(cols, func(c string) bool { return c == "organization" })
+	}
+	if len(cols) == 0 {
+		cols = []string{"email"}
+	}
+	return cols
 }
 
 func (l *userList) SetSize(w, h int) {
@@ -357,21 +380,41 @@ func (l *userList) Replace(u domain.User) {
 	}
 }
 
-// columns splits the width between email, name, organization and state.
-func (l *userList) columns() (email, name, org, state int) {
-	avail := l.w - 2
-	state = 11
-	rest := avail - state - 3 // three gaps of one space
-	if !l.showOrg {
-		rest += 1
-		email = rest * 11 / 20
-		return email, rest - email, 0, state
+// colWidths splits the width between the columns, in l.cols's order:
+// state has its 11 cells, the others share the rest (email 2/5, name and
+// organization 3/10 each; with no organization, email 11/20), the last of
+// them taking what rounding leaves.
+func (l *userList) colWidths() []int {
+	weight := map[string]int{"email": 8, "name": 6, "organization": 6}
+	if !slices.Contains(l.cols, "organization") {
+		weight = map[string]int{"email": 11, "name": 9}
 	}
-	email = rest * 2 / 5
-	name = rest * 3 / 10
-	org = rest - email - name
-	return email, name, org, state
+	ws := make([]int, len(l.cols))
+	rest, sum, last := l.w-2-(len(l.cols)-1), 0, -1
+	for i, c := range l.cols {
+		if c == "state" {
+			ws[i] = 11
+			rest -= 11
+			continue
+		}
+		sum += weight[c]
+		last = i
+	}
+	given := 0
+	for i, c := range l.cols {
+		if c == "state" || i == last {
+			continue
+		}
+		ws[i] = max(rest, 0) * weight[c] / sum
+		given += ws[i]
+	}
+	if last >= 0 {
+		ws[last] = max(rest-given, 0)
+	}
+	return ws
 }
+
+var userColTitles = map[string]string{"email": "EMAIL", "name": "NAME", "organization": "ORGANIZATION", "state": "STATE"}
 
 func stateLabel(s domain.State) string {
 	switch s {
@@ -386,29 +429,34 @@ func stateLabel(s domain.State) string {
 }
 
 // layout lays a row's cells out in the columns' widths.
-func (l *userList) layout(r *userRow, org string, ew, nw, ow, sw int) string {
+func (l *userList) layout(r *userRow, org string, ws []int) string {
 	var line strings.Builder
-	line.WriteString(fit(r.email, ew))
-	line.WriteByte(' ')
-	line.WriteString(fit(r.name, nw))
-	line.WriteByte(' ')
-	if l.showOrg {
-		line.WriteString(fit(org, ow))
-		line.WriteByte(' ')
+	for i, c := range l.cols {
+		if i > 0 {
+			line.WriteByte(' ')
+		}
+		switch c {
+		case "email":
+			line.WriteString(fit(r.email, ws[i]))
+		case "name":
+			line.WriteString(fit(r.name, ws[i]))
+		case "organization":
+			line.WriteString(fit(org, ws[i]))
+		case "state":
+			line.WriteString(fit(stateLabel(r.u.State), ws[i]))
+		}
 	}
-	line.WriteString(fit(stateLabel(r.u.State), sw))
 	return line.String()
 }
 
 func (l *userList) View() string {
 	st := l.c.st
-	ew, nw, ow, sw := l.columns()
+	ws := l.colWidths()
 	var b strings.Builder
-	head := "  " + fit("EMAIL", ew) + " " + fit("NAME", nw) + " "
-	if l.showOrg {
-		head += fit("ORGANIZATION", ow) + " "
+	head := " "
+	for i, c := range l.cols {
+		head += " " + fit(userColTitles[c], ws[i])
 	}
-	head += fit("STATE", sw)
 	b.WriteString(st.colHead.Render(head))
 	n := l.rowsShown()
 	switch {
@@ -429,7 +477,7 @@ func (l *userList) View() string {
 			org = l.c.orgs.name(r.u.OrgID)
 		}
 		if r.cellsW != l.w || r.org != org {
-			r.cells, r.cellsW, r.org = l.layout(r, org, ew, nw, ow, sw), l.w, org
+			r.cells, r.cellsW, r.org = l.layout(r, org, ws), l.w, org
 		}
 		sel := p == l.cursor
 		marker := marker(sel, l.marks != nil && l.marks.Has(r.u.ID))
