@@ -49,6 +49,8 @@ type createUserScreen struct {
 	c    *common
 	form *form
 	box  suggestBox
+	// orgWarn warns of an inactive organization before saving.
+	orgWarn orgWarning
 
 	suggReq uint64
 	// shown is the query the box's suggestions answer; exact and near are
@@ -88,7 +90,7 @@ func newCreateUserScreen(c *common) *createUserScreen {
 }
 
 func (s *createUserScreen) Title() string   { return "New user" }
-func (s *createUserScreen) Init() tea.Cmd   { return s.form.FocusOn(0) }
+func (s *createUserScreen) Init() tea.Cmd   { return tea.Batch(s.form.FocusOn(0), s.checkOrg()) }
 func (s *createUserScreen) Capturing() bool { return true }
 func (s *createUserScreen) Dirty() bool     { return s.form.Dirty() }
 
@@ -113,7 +115,11 @@ func (s *createUserScreen) exact() (domain.Suggestion, bool) {
 }
 
 func (s *createUserScreen) Update(msg tea.Msg) tea.Cmd {
-	cmd := s.update(msg)
+	if m, ok := msg.(orgWarnMsg); ok {
+		s.orgWarned(m)
+		return nil
+	}
+	cmd := tea.Batch(s.update(msg), s.checkOrg())
 	s.form.below["email"] = s.box.View(s.w - labelWidth - 6)
 	return cmd
 }
@@ -400,7 +406,7 @@ func (s *createUserScreen) View() string {
 	} else {
 		top.WriteString("\n\n")
 	}
-	return top.String() + "\n" + s.form.View()
+	return top.String() + "\n" + s.form.View() + "\n" + s.orgWarnView()
 }
 
 func (s *createUserScreen) ShortHelp() []key.Binding {
