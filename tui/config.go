@@ -36,7 +36,7 @@ var Themes = []string{"auto", "dark", "light", "high-contrast"}
 // order; InboxColumns the same for the Inbox.
 var (
 	UsersColumns = []string{"email", "name", "organization", "state"}
-	InboxColumns = []string{"id", "status", "requester", "subject", "assignee", "activity"}
+	InboxColumns = []string{"status", "subject", "requester", "organization", "assignee", "updated"}
 )
 
 // ParsePrefs reads an agent's config.toml:

@@ -212,3 +212,27 @@ func lineWith(view, word string) string {
 	}
 	return ""
 }
+
+// [columns] inbox chooses and orders the Inbox's columns; the subject
+// takes the room of those left out.
+func TestInboxColumnsFollowPrefs(t *testing.T) {
+	p, probs := ParsePrefs([]byte("[columns]\ninbox = [\"requester\", \"subject\", \"status\"]\n"))
+	if len(probs) != 0 {
+		t.Fatal(probs)
+	}
+	f := newConvFixture(t)
+	m := New(Options{Desk: f.desk, Actor: f.tess.Actor(), Renderer: asciiRenderer(), Location: time.UTC, Prefs: p})
+	d := newDriverWith(t, m, 120, 40)
+	d.keys("i")
+	d.mustShow("Printer on fire")
+	v := d.view()
+	head := lineWith(v, "SUBJECT")
+	r, sub, st := strings.Index(head, "REQUESTER"), strings.Index(head, "SUBJECT"), strings.Index(head, "STATUS")
+	if r < 0 || r > sub || sub > st || strings.Contains(head, "ASSIGNEE") || strings.Contains(head, "UPDATED") || strings.Contains(head, "ORGANIZATION") {
+		t.Fatalf("header %q", head)
+	}
+	row := lineWith(v, "Printer on fire")
+	if s, o := strings.Index(row, "Printer on fire"), strings.Index(row, "open"); s < 0 || o < s || width(row) > 120 {
+		t.Fatalf("row %q", row)
+	}
+}

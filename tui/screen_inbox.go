@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -115,6 +116,12 @@ type inboxScreen struct {
 	query     string
 	matches   map[domain.ID][]int // fuzzy match positions by conversation
 
+	// cols are the columns shown, in order (config.toml [columns] inbox,
+	// else InboxColumns); colW their widths for the width colWAt.
+	cols   []string
+	colW   []int
+	colWAt int
+
 	w, h int
 }
 
@@ -122,6 +129,10 @@ func newInboxScreen(c *common, requester domain.ID, who string) *inboxScreen {
 	s := &inboxScreen{c: c, requester: requester, who: who, filter: c.st.input("subject or requester"), agents: agentNames{}}
 	if requester != 0 {
 		s.status = len(convStatusFilters) - 1 // a user's conversations: all
+	}
+	s.cols = InboxColumns
+	if len(c.prefs.Columns.Inbox) > 0 {
+		s.cols = c.prefs.Columns.Inbox
 	}
 	s.list = newPagedList(c, pagedOptions[convRow]{
 		id:       func(r convRow) domain.ID { return r.conv.ID },
@@ -519,9 +530,11 @@ func (s *inboxScreen) View() string {
 		right = st.muted.Render("/ filter")
 	}
 	b.WriteString(joinRight(left, right+" ", s.w) + "\n\n")
-	sw, ww, ow, aw := inboxCols(s.w)
-	b.WriteString(st.colHead.Render(cut("  "+fit("STATUS", 8)+"  "+fit("SUBJECT", sw)+"  "+fit("REQUESTER", ww)+"  "+
-		fit("ORGANIZATION", ow)+"  "+fit("ASSIGNEE", aw)+"  UPDATED", s.w)))
+	titles := make([]string, len(s.cols))
+	for i, w := range s.colWidths(s.w) {
+		titles[i] = fit(inboxColTitles[s.cols[i]], w)
+	}
+	b.WriteString(st.colHead.Render(cut(strings.TrimRight("  "+strings.Join(titles, "  "), " "), s.w)))
 	if s.picking {
 		b.WriteString("\n  " + st.label.Render("Only the conversations of") + "\n  " + indentAll(s.orgPick.View(max(s.w/2, 20)), 2)[2:])
 		b.WriteString("\n  " + st.muted.Render("enter chooses · esc keeps the inbox as it is"))
@@ -575,51 +588,108 @@ func (s *inboxScreen) customerLast() bool {
 	return s.list.AnyShown(func(r *convRow) bool { return r.conv.CustomerLast })
 }
 
-// line is one conversation on one row; only visible rows are drawn.
+// line is one conversation on one row, in the columns chosen; only
+// visible rows are drawn.
 func (s *inboxScreen) line(r *convRow, sel, marked bool, w int) string {
 	st := s.c.st
-	sw, ww, ow, aw := inboxCols(w)
-	marker := "  "
-	if sel {
-		marker = "› "
-	}
-	who := r.who
-	if r.disabled {
-		who = "⊘ " + who
-	}
+	ws := s.colWidths(w)
 	style := st.rowI
 	if r.conv.Status == domain.ConvClosed || r.conv.Status == domain.ConvResolved {
 		style = st.disabledI
 	}
-	// A conversation whose last word is the customer's starts with the
-	// mark the footer explains.
-	mark := ""
-	if r.conv.CustomerLast {
-		mark = customerMark
-		sw -= width(mark)
-	}
-	subject := style.Render(fit(r.subject, sw))
-	if pos := s.matches[r.conv.ID]; len(pos) > 0 && !sel {
-		var inSubject []int
-		for _, p := range pos {
-			if p < len(r.subject) {
-				inSubject = append(inSubject, p)
+	// plain is the row's text (drawn in the selection's style when
+	// selected); out the row drawn unselected, where the subject has its
+	// mark and matches drawn apart. run is text in the row's style not yet
+	// written to out.
+	var plain, out strings.Builder
+	run := marker(sel, marked)
+	for i, col := range s.cols {
+		if i > 0 {
+			run += "  "
+		}
+		cw := ws[i]
+		switch col {
+		case "status":
+			run += fit(string(r.conv.Status), cw)
+		case "requester":
+			who := r.who
+			if r.disabled {
+				who = "⊘ " + who
 			}
-		}
-		if width(r.subject) <= sw {
-			subject = highlight(r.subject, inSubject, st.row, st.match) + strings.Repeat(" ", sw-width(r.subject))
+			run += fit(who, cw)
+		case "organization":
+			run += fit(s.c.orgs.name(r.conv.OrgID), cw)
+		case "assignee":
+			run += fit(s.agents.name(r.conv.AssigneeID), cw)
+		case "updated":
+			run += fit(r.conv.UpdatedAt.In(s.c.loc).Format("01-02 15:04"), cw)
+		case "subject":
+			// A conversation whose last word is the customer's starts with
+			// the mark the footer explains.
+			mark := ""
+			if r.conv.CustomerLast {
+				mark = customerMark
+				cw -= width(mark)
+			}
+			plain.WriteString(run + mark + fit(r.subject, cw))
+			if run != "" {
+				out.WriteString(style.Render(run))
+			}
+			run = ""
+			subject := style.Render(fit(r.subject, cw))
+			if pos := s.matches[r.conv.ID]; len(pos) > 0 && !sel {
+				var inSubject []int
+				for _, p := range pos {
+					if p < len(r.subject) {
+						inSubject = append(inSubject, p)
+					}
+				}
+				if width(r.subject) <= cw {
+					subject = highlight(r.subject, inSubject, st.row, st.match) + strings.Repeat(" ", cw-width(r.subject))
+				}
+			}
+			if mark != "" {
+				out.WriteString(st.tabActive.Render(mark))
+			}
+			out.WriteString(subject)
 		}
 	}
-	updated := r.conv.UpdatedAt.In(s.c.loc).Format("01-02 15:04")
-	tail := "  " + fit(who, ww) + "  " + fit(s.c.orgs.name(r.conv.OrgID), ow) + "  " + fit(s.agents.name(r.conv.AssigneeID), aw) + "  " + updated
-	head := marker + fit(string(r.conv.Status), 8) + "  "
 	if sel {
-		return st.rowSelI.Render(head + mark + fit(r.subject, sw) + tail)
+		plain.WriteString(run)
+		return st.rowSelI.Render(plain.String())
 	}
-	if mark != "" {
-		mark = st.tabActive.Render(mark)
+	if run != "" {
+		out.WriteString(style.Render(run))
 	}
-	return style.Render(head) + mark + subject + style.Render(tail)
+	return out.String()
+}
+
+var inboxColTitles = map[string]string{"status": "STATUS", "subject": "SUBJECT", "requester": "REQUESTER",
+	"organization": "ORGANIZATION", "assignee": "ASSIGNEE", "updated": "UPDATED"}
+
+// colWidths are the widths of s.cols for a row w wide: those of inboxCols,
+// the subject taking the room of the columns left out.
+func (s *inboxScreen) colWidths(w int) []int {
+	if s.colW != nil && s.colWAt == w {
+		return s.colW
+	}
+	sw, ww, ow, aw := inboxCols(w)
+	full := map[string]int{"status": 8, "subject": sw, "requester": ww, "organization": ow, "assignee": aw, "updated": 11}
+	freed := 0
+	for _, c := range InboxColumns {
+		if !slices.Contains(s.cols, c) {
+			freed += full[c] + 2
+		}
+	}
+	ws := make([]int, len(s.cols))
+	for i, c := range s.cols {
+		ws[i] = full[c]
+		if c == "subject" {
+			ws[i] += freed
+		}
+	}
+	s.colW, s.colWAt = ws, w
+	return ws
 }
 
 func (s *inboxScreen) ShortHelp() []key.Binding {
