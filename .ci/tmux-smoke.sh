@@ -122,4 +122,29 @@ done
 status=$(cat "$work/status2")
 [[ $status == 0 ]] || fail "helpdesk exited with status $status"
 [[ ! -e $db.sock ]] || fail "the console left its socket $db.sock behind"
+
+# An agent's config.toml rebinds keys by action name: with down on ctrl+n,
+# ctrl+n moves the Users cursor and j no longer does.
+echo "tmux-smoke: a rebinding from config.toml"
+tmux kill-session -t "$session"
+session="$session-config"
+mkdir -p "$work/xdg/helpdesk"
+printf '[keys]\ndown = ["ctrl+n"]\n' >"$work/xdg/helpdesk/config.toml"
+tmux -u new-session -d -s "$session" -x 120 -y 40 \
+	"XDG_CONFIG_HOME='$work/xdg' NO_COLOR=1 '$work/helpdesk' --db '$db'; echo \$? > '$work/status3'; sleep 30"
+wait_for "1 of 21"
+keys C-n
+wait_for "2 of 21"
+keys C-n C-n
+wait_for "4 of 21"
+type_text "j"
+keys C-n
+wait_for "5 of 21"
+keys q
+deadline=$((SECONDS + 10))
+until [[ -s $work/status3 ]]; do
+	((SECONDS < deadline)) || fail "helpdesk did not exit after q"
+	sleep 0.1
+done
+[[ $(cat "$work/status3") == 0 ]] || fail "helpdesk exited with status $(cat "$work/status3")"
 echo "tmux-smoke: ok"
