@@ -49,6 +49,8 @@ type keyMap struct {
 
 	// Confirm dialog.
 	Yes, No key.Binding
+	// Adding a domain: add it and move nobody.
+	AddOnly key.Binding
 
 	// Welcome.
 	LoadDemo, StartEmpty key.Binding
@@ -142,6 +144,8 @@ func newKeyMap() *keyMap {
 		// create, move, disable or delete.
 		Yes: b(ks("y"), "y", "confirm"),
 		No:  b(ks("n", "esc"), "n/esc", "cancel"),
+
+		AddOnly: b(ks("o"), "o", "add the domain only; move nobody"),
 
 		LoadDemo:   b(ks("d"), "d", "load demo data"),
 		StartEmpty: b(ks("e"), "e", "start empty"),

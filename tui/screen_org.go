@@ -41,6 +41,7 @@ const (
 	orgSettingAgreement
 	orgCopying
 	orgBranding
+	orgChoosingDomain
 )
 
 // orgScreen shows one organization: name, domains, parent, active flag,
@@ -60,6 +61,7 @@ type orgScreen struct {
 	mode    orgMode
 
 	domainIn   textinput.Model
+	addDom     domainChoice
 	domainErr  string
 	previewReq uint64
 	removePick *picker
@@ -187,6 +189,8 @@ func (s *orgScreen) update(msg tea.Msg) tea.Cmd {
 			return s.updateAddDomain(msg)
 		case orgRemovingDomain:
 			return s.updateRemoveDomain(msg)
+		case orgChoosingDomain:
+			return s.updateDomainChoice(msg)
 		case orgEditing:
 			return s.updateEdit(msg)
 		case orgSettingAgreement, orgCopying:
@@ -287,7 +291,7 @@ func (s *orgScreen) updateAddDomain(msg tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
-// previewed turns a preview into the confirm that applies it, or shows why
+// previewed turns a preview into the three-way choice (org_domain_add.go), or shows why
 // the domain is refused.
 func (s *orgScreen) previewed(msg previewMsg) tea.Cmd {
 	if msg.req != s.previewReq || s.mode != orgAddingDomain {
@@ -297,43 +301,7 @@ func (s *orgScreen) previewed(msg previewMsg) tea.Cmd {
 		s.domainErr = msg.err.Error()
 		return nil
 	}
-	pv := msg.pv
-	org, dom := sanitizeLine(pv.Org.Name), sanitizeLine(pv.Domain)
-	var body strings.Builder
-	switch n := len(pv.Users); n {
-	case 0:
-		body.WriteString("No existing user would move.")
-	case 1:
-		body.WriteString("1 user without an organization at " + dom + " would join " + org + ":")
-	default:
-		body.WriteString(thousands(n) + " users without an organization at " + dom + " would join " + org + ":")
-	}
-	for i, u := range pv.Users {
-		if i == 3 {
-			body.WriteString("\n  … and " + thousands(len(pv.Users)-3) + " more")
-			break
-		}
-		body.WriteString("\n  " + sanitizeLine(u.Email))
-	}
-	body.WriteString("\nNew users at " + dom + " will join " + org + ".")
-	title := "Add " + dom + " to " + org + "?"
-	yes := "Add domain"
-	if pv.AlreadyAdded {
-		title = org + " already has " + dom + ". Move its users without an organization?"
-		yes = "Move users"
-	}
-	s.mode = orgViewing
-	s.domainIn.Blur()
-	s.saveReq = s.c.nextReq()
-	req, desk, actor, id, raw := s.saveReq, s.c.desk, s.c.actor, s.id, pv.Domain
-	return s.c.post(askMsg{title: title, body: body.String(), yesLabel: yes, yes: func() tea.Msg {
-		res, err := desk.AddDomain(actor, id, raw, true)
-		note := "Added " + raw + " to " + res.Org.Name
-		if n := len(res.Users); n > 0 {
-			note += "; " + thousands(n) + " users joined"
-		}
-		return orgSavedMsg{req: req, org: res.Org, note: note + ".", err: err}
-	}})
+	return s.startDomainChoice(msg.pv)
 }
 
 func (s *orgScreen) updateRemoveDomain(msg tea.KeyMsg) tea.Cmd {
@@ -576,6 +544,9 @@ func (s *orgScreen) View() string {
 	if !s.loaded {
 		return " " + st.muted.Render("Loading…")
 	}
+	if s.mode == orgChoosingDomain {
+		return s.header() + "\n" + s.domainChoiceView()
+	}
 	return s.header() + "\n" + s.members.View()
 }
 
@@ -586,6 +557,8 @@ func (s *orgScreen) ShortHelp() []key.Binding {
 		return []key.Binding{keyHelp(k.Open, "preview"), keyHelp(k.Back, "cancel")}
 	case orgRemovingDomain:
 		return []key.Binding{k.SelDown, k.Pick, keyHelp(k.Back, "cancel")}
+	case orgChoosingDomain:
+		return s.domainChoiceHelp()
 	case orgEditing:
 		if s.conflict != nil {
 			return []key.Binding{k.Reload, k.ApplyMine, keyHelp(k.Back, "keep editing")}
@@ -611,5 +584,6 @@ func (s *orgScreen) FullHelp() [][]key.Binding {
 			s.c.gate(k.SetAgreement, domain.PermOrgsWrite), s.c.gate(k.CopyOrg, domain.PermOrgsWrite),
 			s.c.gate(k.Branding, domain.PermOrgsWrite)},
 		{k.Save, k.NextField, k.PrevField, k.Reload, k.ApplyMine},
+		{keyHelp(k.Yes, "add the domain and move its users"), k.AddOnly, keyHelp(k.No, "cancel adding")},
 	}
 }
