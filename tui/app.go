@@ -85,6 +85,11 @@ type Model struct {
 	// clipboard and remote: see Options.Clipboard, Options.Remote.
 	clipboard func(string) error
 	remote    bool
+
+	// mouse: the console tracks the mouse (Prefs.Mouse; M turns it off
+	// and on). lastClick is the previous click, for a double click.
+	mouse     bool
+	lastClick click
 }
 
 // New returns the root model; nothing is read before Init's commands run.
@@ -107,6 +112,7 @@ func New(o Options) *Model {
 	m := &Model{c: c, help: st.help(), live: true, missed: map[screen][]domain.Event{}, mailTransport: o.MailTransport}
 	m.status.c = c
 	m.clipboard, m.remote = o.Clipboard, o.Remote
+	m.mouse = o.Prefs.mouseOn()
 	if !o.MailTransport {
 		c.mailHeld = domain.NoTransport
 	}
@@ -134,6 +140,9 @@ type (
 func (m *Model) Init() tea.Cmd {
 	m.inited[tabUsers] = true
 	cmds := []tea.Cmd{m.loadOrgNames(), m.checkFirstRun(), m.tabs[tabUsers].Init()}
+	if !m.mouse {
+		cmds = append(cmds, tea.DisableMouse) // whatever the program was started with
+	}
 	if m.live {
 		cmds = append(cmds, m.subscribe())
 	}
@@ -271,10 +280,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyMsg:
 		return m.handleKey(msg)
 	case tea.MouseMsg:
-		if m.dlg != nil || m.showHelp {
+		if m.dlg != nil || m.showHelp || !m.mouse || m.tooSmall() {
 			return nil
 		}
-		return m.active().Update(msg)
+		return m.handleMouse(msg)
 	case subscribedMsg:
 		m.events, m.stop = msg.events, msg.stop
 		return waitEvent(m.events)
@@ -473,6 +482,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
+	case key.Matches(msg, k.ToggleMouse):
+		return m.toggleMouse()
 	case key.Matches(msg, k.Help):
 		m.showHelp = true
 		return nil

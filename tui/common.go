@@ -37,6 +37,9 @@ type common struct {
 	req uint64
 	// outbox holds the messages screens posted during one Update.
 	outbox []tea.Msg
+	// now is the clock of what the console times itself (a double click);
+	// tests set it. nil is time.Now.
+	now func() time.Time
 }
 
 // post queues a message for the root to handle as soon as the current

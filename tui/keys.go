@@ -17,6 +17,9 @@ type keyMap struct {
 	// Copy the selection (OSC 52); suspend the console (a local terminal).
 	Copy, Suspend key.Binding
 
+	// Turn mouse tracking off (the terminal's own selection) and on.
+	ToggleMouse key.Binding
+
 	// Users.
 	New, Toggle, CycleState key.Binding
 
@@ -95,6 +98,7 @@ func newKeyMap() *keyMap {
 		Cancel:       b(ks("esc"), "esc", "clear filter"),
 		Copy:         b(ks("y"), "y", "copy email/id/name"),
 		Suspend:      b(ks("ctrl+z"), "ctrl+z", "suspend"),
+		ToggleMouse:  b(ks("M"), "M", "mouse on/off"),
 
 		New:        b(ks("n"), "n", "new user"),
 		Toggle:     b(ks("d"), "d", "disable/enable"),

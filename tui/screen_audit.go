@@ -131,15 +131,6 @@ func (s *auditScreen) Update(msg tea.Msg) tea.Cmd {
 	case deskEventsMsg:
 		// The log is append-only: a commit adds entries above the newest.
 		return s.list.Head()
-	case tea.MouseMsg:
-		if msg.Action == tea.MouseActionPress {
-			switch msg.Button {
-			case tea.MouseButtonWheelUp:
-				return s.list.Wheel(-1)
-			case tea.MouseButtonWheelDown:
-				return s.list.Wheel(1)
-			}
-		}
 	case tea.KeyMsg:
 		if s.typing {
 			return s.updateTyping(msg)
@@ -159,19 +150,28 @@ func (s *auditScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.FilterSubject) && ok && e.SubjectID != 0:
 			return s.setFilter(domain.AuditFilter{SubjectKind: e.SubjectKind, SubjectID: e.SubjectID}, subjectLabel(e))
 		case key.Matches(msg, k.Open) && ok:
-			if e.SubjectID == 0 {
-				return status(statusInfo, "This entry is about the whole desk, not one user or organization.")
-			}
-			if e.SubjectKind == domain.SubjectOrg {
-				return s.c.post(openOrgMsg{id: e.SubjectID})
-			}
-			return s.c.post(openUserMsg{id: e.SubjectID})
+			return s.openSelected()
 		}
 		if cmd, ok := s.list.Nav(k, msg); ok {
 			return cmd
 		}
 	}
 	return nil
+}
+
+// openSelected opens the user or organization of the entry under the
+// cursor (enter, a double click).
+func (s *auditScreen) openSelected() tea.Cmd {
+	e, ok := s.selected()
+	switch {
+	case !ok:
+		return nil
+	case e.SubjectID == 0:
+		return status(statusInfo, "This entry is about the whole desk, not one user or organization.")
+	case e.SubjectKind == domain.SubjectOrg:
+		return s.c.post(openOrgMsg{id: e.SubjectID})
+	}
+	return s.c.post(openUserMsg{id: e.SubjectID})
 }
 
 func subjectLabel(e domain.AuditEntry) string {

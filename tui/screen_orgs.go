@@ -164,16 +164,6 @@ func (s *orgsScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		return tea.Batch(s.load(), s.c.post(openOrgMsg{id: msg.org.ID}),
 			status(statusOK, "Created organization "+sanitizeLine(msg.org.Name)+"; a adds its domains."))
-	case tea.MouseMsg:
-		if msg.Action == tea.MouseActionPress {
-			switch msg.Button {
-			case tea.MouseButtonWheelUp:
-				s.cursor -= 3
-			case tea.MouseButtonWheelDown:
-				s.cursor += 3
-			}
-			s.follow()
-		}
 	case tea.KeyMsg:
 		if s.naming {
 			return s.updateNaming(msg)

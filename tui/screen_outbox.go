@@ -223,15 +223,6 @@ func (s *outboxScreen) Update(msg tea.Msg) tea.Cmd {
 		return s.refresh(msg.events)
 	case messageRetriedMsg:
 		return tea.Batch(retried(msg), s.list.Touch(msg.msg.ID))
-	case tea.MouseMsg:
-		if msg.Action == tea.MouseActionPress {
-			switch msg.Button {
-			case tea.MouseButtonWheelUp:
-				return s.list.Wheel(-1)
-			case tea.MouseButtonWheelDown:
-				return s.list.Wheel(1)
-			}
-		}
 	case tea.KeyMsg:
 		m, ok := s.selected()
 		switch {
