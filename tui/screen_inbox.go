@@ -122,6 +122,10 @@ type inboxScreen struct {
 	colW   []int
 	colWAt int
 
+	// marks and bulk: space and V mark rows, b acts on them (bulk.go).
+	marks *marks
+	bulk  *bulk
+
 	w, h int
 }
 
@@ -130,6 +134,8 @@ func newInboxScreen(c *common, requester domain.ID, who string) *inboxScreen {
 	if requester != 0 {
 		s.status = len(convStatusFilters) - 1 // a user's conversations: all
 	}
+	s.marks = newMarks()
+	s.bulk = newBulk(c, s.marks, func() []bulkOption { return convBulkOptions(c) })
 	s.cols = InboxColumns
 	if len(c.prefs.Columns.Inbox) > 0 {
 		s.cols = c.prefs.Columns.Inbox
@@ -137,6 +143,7 @@ func newInboxScreen(c *common, requester domain.ID, who string) *inboxScreen {
 	s.list = newPagedList(c, pagedOptions[convRow]{
 		id:       func(r convRow) domain.ID { return r.conv.ID },
 		render:   s.line,
+		marked:   s.marks.Has,
 		pageSize: inboxPage,
 	})
 	s.setLoader()
@@ -151,11 +158,14 @@ func (s *inboxScreen) Title() string {
 }
 
 func (s *inboxScreen) Init() tea.Cmd   { return tea.Batch(s.list.Reset(), loadAgents(s.c.desk)) }
-func (s *inboxScreen) Capturing() bool { return s.filtering || s.picking }
+func (s *inboxScreen) Capturing() bool { return s.filtering || s.picking || s.bulk.Capturing() }
 func (s *inboxScreen) Dirty() bool     { return false }
 
-// KeepsBack: while a filter is on, esc clears it rather than leaving.
-func (s *inboxScreen) KeepsBack() bool { return s.query != "" || s.org != 0 }
+// KeepsBack: while a filter or marks are on, or a bulk run, esc clears
+// or stops it rather than leaving.
+func (s *inboxScreen) KeepsBack() bool {
+	return s.query != "" || s.org != 0 || s.marks.Len() > 0 || s.bulk.Running()
+}
 
 func (s *inboxScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
@@ -351,6 +361,12 @@ func (s *inboxScreen) refresh(evs []domain.Event) tea.Cmd {
 
 func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
 	k := s.c.keys
+	if cmd, ok := s.bulk.Update(msg); ok {
+		if _, done := msg.(bulkDoneMsg); done {
+			return tea.Batch(cmd, s.list.Reload()) // show what the run changed
+		}
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case pagedPageMsg[convRow], pagedTouchMsg[convRow]:
 		cmd, _ := s.list.Update(msg)
@@ -373,6 +389,15 @@ func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case deskEventsMsg:
 		return s.refresh(msg.events)
+	case tea.MouseMsg:
+		if msg.Action == tea.MouseActionPress {
+			switch msg.Button {
+			case tea.MouseButtonWheelUp:
+				return s.list.Wheel(-1)
+			case tea.MouseButtonWheelDown:
+				return s.list.Wheel(1)
+			}
+		}
 	case tea.KeyMsg:
 		if s.picking {
 			return s.updatePick(msg)
@@ -384,6 +409,17 @@ func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Filter):
 			s.filtering = true
 			return s.filter.Focus()
+		case key.Matches(msg, k.Cancel) && s.bulk.Running():
+			return s.bulk.Stop()
+		case key.Matches(msg, k.Cancel) && s.marks.Len() > 0:
+			n := s.marks.Clear()
+			return status(statusInfo, "Marks cleared: "+thousands(n)+" rows unmarked.")
+		case key.Matches(msg, k.Mark):
+			return s.mark()
+		case key.Matches(msg, k.MarkRange):
+			return s.markRange()
+		case key.Matches(msg, k.Bulk):
+			return s.bulk.Open()
 		case key.Matches(msg, k.Cancel) && s.query != "":
 			s.clearFilter()
 			return nil
@@ -413,6 +449,55 @@ func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// mark marks or unmarks the conversation under the cursor and moves down.
+func (s *inboxScreen) mark() tea.Cmd {
+	if s.bulk.Running() {
+		return status(statusInfo, "A bulk action is running; esc stops it.")
+	}
+	id := s.list.CursorID()
+	if id == 0 {
+		return nil
+	}
+	s.marks.Toggle(id)
+	return tea.Batch(s.list.Move(1), s.marked(0))
+}
+
+// markRange marks the rows on show from the last one marked to the
+// cursor's.
+func (s *inboxScreen) markRange() tea.Cmd {
+	if s.bulk.Running() {
+		return status(statusInfo, "A bulk action is running; esc stops it.")
+	}
+	id := s.list.CursorID()
+	if id == 0 {
+		return nil
+	}
+	from := s.marks.last
+	if from == 0 {
+		return s.marked(s.marks.Add([]domain.ID{id}))
+	}
+	ids := s.list.IDsBetween(from, id)
+	if ids == nil {
+		return status(statusInfo, "The last mark is not among the rows loaded here; space marks a row to start a range from.")
+	}
+	if ids[0] != from {
+		slices.Reverse(ids) // the cursor's row is the range's last
+	}
+	return s.marked(s.marks.Add(ids))
+}
+
+// marked says how many conversations are marked.
+func (s *inboxScreen) marked(added int) tea.Cmd {
+	text := markedText(s.marks.Len())
+	if added > 1 {
+		text = thousands(added) + " more marked, " + text
+	}
+	if s.marks.Len() > 0 {
+		text += " · b bulk action · esc clears"
+	}
+	return status(statusInfo, text)
 }
 
 func (s *inboxScreen) updateFilter(msg tea.KeyMsg) tea.Cmd {
@@ -531,6 +616,10 @@ func (s *inboxScreen) View() string {
 		b.WriteString("\n  " + st.muted.Render("enter chooses · esc keeps the inbox as it is"))
 		return b.String()
 	}
+	if s.bulk.Capturing() {
+		b.WriteString("\n" + s.bulk.View(s.w, s.h-3, "conversations"))
+		return b.String()
+	}
 	l := s.list
 	switch {
 	case l.Err() != nil:
@@ -557,6 +646,9 @@ func (s *inboxScreen) View() string {
 	pos := "  " + thousands(at) + " of " + thousands(of)
 	if l.MoreDown() && s.query == "" {
 		pos += "+"
+	}
+	if n := s.marks.Len(); n > 0 {
+		pos += " · " + markedText(n)
 	}
 	if s.customerLast() {
 		pos += " · " + customerMark + "the customer wrote last"
@@ -691,6 +783,12 @@ func (s *inboxScreen) ShortHelp() []key.Binding {
 	if s.filtering {
 		return []key.Binding{k.SelUp, k.SelDown, keyHelp(k.Open, "done"), k.Cancel}
 	}
+	if s.bulk.Capturing() {
+		return s.bulk.ShortHelp()
+	}
+	if s.marks.Len() > 0 {
+		return []key.Binding{k.Mark, k.MarkRange, k.Bulk, keyHelp(k.Cancel, "clear marks"), k.Open}
+	}
 	return []key.Binding{k.Open, k.Filter, keyHelp(k.CycleConv, "status"), keyHelp(k.CycleAssignee, "assignee"), keyHelp(k.FilterOrg, "organization")}
 }
 
@@ -699,5 +797,6 @@ func (s *inboxScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Open, k.Filter, k.Cancel, k.CycleConv, k.CycleAssignee, k.FilterOrg},
+		{k.Mark, k.MarkRange, k.Bulk},
 	}
 }
