@@ -29,6 +29,19 @@ func (p Problem) In(file string) string {
 
 func (p Problem) String() string { return p.In("config.toml") }
 
+// Fault is the problem without what was kept instead, for a file that is
+// refused rather than applied: `"downn" is not an action; see helpdesk keys
+// for the list`.
+func (p Problem) Fault() string {
+	t := p.Text
+	for _, tail := range []string{". Kept", "; kept", "; ignored it"} {
+		if i := strings.LastIndex(t, tail); i > 0 {
+			return t[:i]
+		}
+	}
+	return strings.TrimSuffix(t, ".")
+}
+
 // Themes are the theme names config.toml accepts.
 var Themes = []string{"auto", "dark", "light", "high-contrast"}
 

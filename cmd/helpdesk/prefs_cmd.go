@@ -64,7 +64,7 @@ func reportProblems(w interface{ Write([]byte) (int, error) }, path string, prob
 	case 1:
 		return problems[0].String()
 	}
-	return fmt.Sprintf("%s (and %d more problems in config.toml, each kept its default)", problems[0], len(problems)-1)
+	return fmt.Sprintf("%s (+%d more: helpdesk keys shows them)", problems[0], len(problems)-1)
 }
 
 // remotePrefs are the stored settings of the agent a session signs in as;
@@ -165,11 +165,19 @@ agents permission.`,
 					name = "standard input"
 				}
 				if _, problems := tui.ParsePrefs(b); len(problems) > 0 {
+					first := problems[0]
+					where := name
+					if first.Line > 0 {
+						where = fmt.Sprintf("%s line %d", name, first.Line)
+					}
 					more := ""
 					if len(problems) > 1 {
-						more = fmt.Sprintf(" (and %d more)", len(problems)-1)
+						more = fmt.Sprintf(" (and %d more problems)", len(problems)-1)
+						if len(problems) == 2 {
+							more = " (and 1 more problem)"
+						}
 					}
-					return fmt.Errorf("nothing stored: %s%s; fix the file and run this again", strings.TrimSuffix(problems[0].In(name), "."), more)
+					return fmt.Errorf("nothing stored: %s: %s%s; fix the file and run this again", where, first.Fault(), more)
 				}
 				text = string(b)
 			}
