@@ -103,7 +103,7 @@ func (a *app) runConsole(cmd *cobra.Command) error {
 	// The agent's config.toml: its problems are printed now, before the
 	// console takes the screen, and the first is said on the status line.
 	prefs, prefsNotice := localPrefs(a.err)
-	m := tui.New(tui.Options{Desk: s.desk, Actor: actor, Prefs: prefs, Renderer: lipgloss.DefaultRenderer(), MailTransport: demoBox != nil || (!demoData && a.mailConfigured())})
+	m := tui.New(tui.Options{Desk: s.desk, Actor: actor, Prefs: prefs, Clipboard: tui.OSC52Writer(a.term), Renderer: lipgloss.DefaultRenderer(), MailTransport: demoBox != nil || (!demoData && a.mailConfigured())})
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithAltScreen(), mouseOption(prefs), tea.WithInput(a.in), tea.WithOutput(a.term))
 	if prefsNotice != "" {

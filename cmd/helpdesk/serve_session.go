@@ -108,14 +108,19 @@ func (srv *server) consoleProgram(s ssh.Session) *tea.Program {
 	// The agent's own settings, stored on its record (agent prefs), never
 	// the server's config.toml.
 	prefs, prefsNotice := remotePrefs(st.agent)
-	m := tui.New(tui.Options{Desk: srv.shared.desk, Actor: st.agent.Actor(), Prefs: prefs, Renderer: renderer, Location: sessionZone(s), MailTransport: srv.mailTransport})
+	// The console and its clipboard (y writes OSC 52) share the session's
+	// output through one lock, so a copy never lands inside a frame. Over
+	// SSH there is no job control: ctrl+z says so (Remote).
+	out := &syncWriter{w: s}
+	m := tui.New(tui.Options{Desk: srv.shared.desk, Actor: st.agent.Actor(), Prefs: prefs, Renderer: renderer, Location: sessionZone(s), MailTransport: srv.mailTransport,
+		Clipboard: tui.OSC52Writer(out), Remote: true})
 	// MakeOptions' input is replaced by sessionInput, which holds what the
 	// terminal query left unread. No signal handler: SIGINT and SIGTERM
 	// belong to the server, which closes every console in order. 120 frames
 	// a second rather than 60: a key waits for the next frame, and with 50
 	// agents typing the median from key to screen went from 10 to 5 ms, p90
 	// from 17 to 9 ms, for no measurable CPU (BENCHMARKS-ssh.md).
-	opts := append(bm.MakeOptions(s), tea.WithInput(in), tea.WithAltScreen(), mouseOption(prefs),
+	opts := append(bm.MakeOptions(s), tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(), mouseOption(prefs),
 		tea.WithoutSignalHandler(), tea.WithFPS(120))
 	p := tea.NewProgram(m, opts...)
 	if prefsNotice != "" {
