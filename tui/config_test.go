@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
 	"helpdesk/domain"
 )
 
@@ -234,5 +237,33 @@ func TestInboxColumnsFollowPrefs(t *testing.T) {
 	row := lineWith(v, "Printer on fire")
 	if s, o := strings.Index(row, "Printer on fire"), strings.Index(row, "open"); s < 0 || o < s || width(row) > 120 {
 		t.Fatalf("row %q", row)
+	}
+}
+
+// TestConfigThroughProgram runs the real program on an agent's config with
+// a rebinding and a conflict: the rebinding moves the cursor, the action
+// in conflict keeps its default key, and the problem, sent at start as the
+// command line does, is on the status line with its line.
+func TestConfigThroughProgram(t *testing.T) {
+	p, probs := ParsePrefs([]byte("[keys]\ndown = \"ctrl+n\"\nup = \"ctrl+n\"\n"))
+	if len(probs) != 1 || probs[0].Line != 3 {
+		t.Fatalf("%v", probs)
+	}
+	m := New(Options{Desk: newTestDesk(t, 30), Actor: testActor, Renderer: asciiRenderer(), Location: time.UTC, Prefs: p})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	tm.Send(Notice(probs[0].String(), true))
+	waitWords(t, tm, "1 of 30", `config.toml line 3: "ctrl+n" for "up" is already "down"`)
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlN})
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlN})
+	waitWords(t, tm, "3 of 30")
+	tm.Send(tea.KeyMsg{Type: tea.KeyUp})
+	waitWords(t, tm, "2 of 30")
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	defer final.Close()
+	if v := final.View(); !strings.Contains(v, "2 of 30") {
+		t.Errorf("final frame lacks 2 of 30:\n%s", v)
 	}
 }
