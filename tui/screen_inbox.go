@@ -389,15 +389,6 @@ func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case deskEventsMsg:
 		return s.refresh(msg.events)
-	case tea.MouseMsg:
-		if msg.Action == tea.MouseActionPress {
-			switch msg.Button {
-			case tea.MouseButtonWheelUp:
-				return s.list.Wheel(-1)
-			case tea.MouseButtonWheelDown:
-				return s.list.Wheel(1)
-			}
-		}
 	case tea.KeyMsg:
 		if s.picking {
 			return s.updatePick(msg)
