@@ -64,6 +64,10 @@ type app struct {
 	portalURL string
 	// readOnly: --read-only, the file opened for reading only.
 	readOnly bool
+	// scratch: the file is --demo's temporary one, removed on exit, so
+	// nothing is worth an fsync (the demo's thousand commits load in a
+	// second instead of ten).
+	scratch bool
 	// forwarded: the command line came from another process of this
 	// machine through the holder's socket (holder.go); cwd is that
 	// process's working directory, against which file names resolve.
@@ -239,7 +243,7 @@ func (a *app) open() (*session, error) {
 	}
 	mail.FallbackBaseURL = a.portalURL
 	path := a.resolveDB()
-	db, err := store.Open(path, store.Options{ReadOnly: a.readOnly})
+	db, err := store.Open(path, store.Options{ReadOnly: a.readOnly, NoSync: a.scratch})
 	if err != nil {
 		return nil, describeLocked(path, err)
 	}

@@ -53,6 +53,7 @@ func (a *app) runConsole(cmd *cobra.Command) error {
 		}
 		defer os.RemoveAll(dir)
 		a.dbPath = filepath.Join(dir, "helpdesk.db")
+		a.scratch = true
 	}
 	// With --http the portal runs in this process on the console's desk;
 	// with no base-url set anywhere, mailed links point at it.
@@ -82,7 +83,7 @@ func (a *app) runConsole(cmd *cobra.Command) error {
 	defer startHolder(s)()
 	actor := a.actor()
 	if demoData {
-		if _, err := demo.Load(s.desk, actor, demoConsoleUsers); err != nil {
+		if _, err := demo.LoadFull(s.desk, actor, demoConsoleUsers); err != nil {
 			return fmt.Errorf("load the demo data: %w", err)
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -115,10 +116,16 @@ func TestDemoThenUserListJSON(t *testing.T) {
 	if len(acme) == 0 {
 		t.Error("--org acme listed nobody")
 	}
-	var none []map[string]any
-	_ = json.Unmarshal([]byte(c.ok("user", "list", "--state", "disabled", "--json")), &none)
-	if len(none) != 0 {
-		t.Errorf("%d disabled demo users", len(none))
+	// Users in every state: the demo says how many are disabled.
+	var disabled []map[string]any
+	_ = json.Unmarshal([]byte(c.ok("user", "list", "--state", "disabled", "--json")), &disabled)
+	if !strings.Contains(out, fmt.Sprintf("%d disabled", len(disabled))) || len(disabled) == 0 {
+		t.Errorf("%d disabled demo users listed; demo said %q", len(disabled), out)
+	}
+	for _, u := range disabled {
+		if u["state"] != "disabled" {
+			t.Errorf("--state disabled listed %v", u)
+		}
 	}
 }
 
@@ -135,7 +142,7 @@ func TestUserLifecycleOnTheCommandLine(t *testing.T) {
 	if u["name"] != "Ann Lee" || u["email"] != "ann.lee@eu.acme.co.uk" || u["language"] != "en-GB" || u["organization"] != "Acme UK" {
 		t.Errorf("shown %v", u)
 	}
-	if out := c.ok("user", "disable", "ann.lee@eu.acme.co.uk"); !strings.Contains(out, "data and conversations kept") {
+	if out := c.ok("user", "disable", "ann.lee@eu.acme.co.uk"); !strings.Contains(out, "data and conversations are kept") {
 		t.Errorf("disable said %q", out)
 	}
 	_ = json.Unmarshal([]byte(c.ok("user", "show", "ann.lee@eu.acme.co.uk", "--json")), &u)

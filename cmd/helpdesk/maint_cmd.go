@@ -66,18 +66,20 @@ func (a *app) demoCommand() *cobra.Command {
 	var users int
 	cmd := &cobra.Command{
 		Use:   "demo [--users N]",
-		Short: "Load deterministic demo organizations and users into the database",
+		Short: "Load deterministic demo data: organizations, users in every state, agents, groups, conversations",
 		Args:  exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if users < 0 {
 				return usagef("--users must be 0 or more, not %d", users)
 			}
 			return a.withDesk(func(s *session) error {
-				sum, err := demo.Load(s.desk, a.actor(), users)
+				sum, err := demo.LoadFull(s.desk, a.actor(), users)
 				if err != nil {
 					return err
 				}
-				printf(cmd, "Demo data loaded into %s: %d organizations and %d users created.\n", s.db.Path(), sum.Orgs, sum.Users)
+				printf(cmd, "Demo data loaded into %s: %d organizations and %d users created (%d active, %d pending, %d disabled); %d agents, %d customer groups, %d conversations.\n",
+					s.db.Path(), sum.Orgs, sum.Users, sum.States[domain.StateActive], sum.States[domain.StatePending], sum.States[domain.StateDisabled],
+					sum.Agents, sum.Groups, sum.Conversations)
 				return nil
 			})
 		},

@@ -40,10 +40,20 @@ var userDomains = []string{"acme.com", "eu.acme.co.uk", "globex.com", "initech.i
 	"stark.industries", "wayne.co", "gmail.com", "outlook.com", "yahoo.com", "hooli.com", "vandelay.com"}
 
 // WriteUsersCSV writes n deterministic users as an import file.
-func WriteUsersCSV(w io.Writer, n int) error {
+func WriteUsersCSV(w io.Writer, n int) error { return writeUsers(w, n, false) }
+
+// writeUsers writes n deterministic users; with states, each has a state
+// column too (drawn from a generator of its own, so the users are the same
+// either way).
+func writeUsers(w io.Writer, n int, states bool) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"email", "name", "time_zone", "language", "phone", "role"})
+	head := []string{"email", "name", "time_zone", "language", "phone", "role"}
+	if states {
+		head = append(head, "state")
+	}
+	_ = cw.Write(head)
 	r := rand.New(rand.NewPCG(1, 2))
+	sr := rand.New(rand.NewPCG(3, 4))
 	seen := map[string]bool{}
 	for i := range n {
 		first, last := firsts[r.IntN(len(firsts))], lasts[r.IntN(len(lasts))]
@@ -66,7 +76,17 @@ func WriteUsersCSV(w io.Writer, n int) error {
 			phone = fmt.Sprintf("+1 555 %04d", r.IntN(10000))
 		}
 		name := title(first) + " " + title(last)
-		if err := cw.Write([]string{local + "@" + dom, name, zones[r.IntN(len(zones))], langs[r.IntN(len(langs))], phone, role}); err != nil {
+		rec := []string{local + "@" + dom, name, zones[r.IntN(len(zones))], langs[r.IntN(len(langs))], phone, role}
+		if states {
+			st := stateOf(sr)
+			if rec[0] == "kofi.nguyen@acme.com" {
+				// The example of the README and the smoke test: never
+				// disabled, so disabling him shows what it does.
+				st = domain.StateActive
+			}
+			rec = append(rec, string(st))
+		}
+		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
