@@ -55,7 +55,7 @@ func TestGolden(t *testing.T) {
 		{name: "users", users: 200, steps: []step{{wait: ready}}},
 		{name: "users_disabled", users: 200, setup: disableKofi, steps: []step{
 			{wait: ready},
-			{keys: []string{"s", "s", "s"}, wait: []string{"[Disabled 1]", "1 of 1"}},
+			{keys: []string{"f", "f", "f"}, wait: []string{"[Disabled 1]", "1 of 1"}},
 		}},
 		{name: "confirm_disable", users: 200, steps: []step{
 			{wait: ready},

@@ -22,6 +22,8 @@ type keyMap struct {
 
 	// Users.
 	New, Toggle, CycleState key.Binding
+	// Users: the sort (creation or email, either way).
+	CycleSort key.Binding
 
 	// Marks and bulk actions (Users and Inbox).
 	Mark, MarkRange, Bulk key.Binding
@@ -102,7 +104,8 @@ func newKeyMap() *keyMap {
 
 		New:        b(ks("n"), "n", "new user"),
 		Toggle:     b(ks("d"), "d", "disable/enable"),
-		CycleState: b(ks("s"), "s", "state: all/active/pending/disabled"),
+		CycleState: b(ks("f"), "f", "state: all/active/pending/disabled"),
+		CycleSort:  b(ks("s"), "s", "sort: created/email, ↑/↓"),
 
 		Mark:      b(ks(" "), "space", "mark/unmark, then down"),
 		MarkRange: b(ks("V"), "V", "mark from the last mark to here"),

@@ -241,6 +241,8 @@ func (s *usersScreen) update(msg tea.Msg) tea.Cmd {
 			s.tab = (s.tab + 1) % len(stateTabs)
 			s.list.filter.State = stateTabs[s.tab].state
 			return s.reload()
+		case key.Matches(msg, k.CycleSort):
+			return s.cycleSort() // usersort.go
 		case key.Matches(msg, k.Open):
 			if u, ok := s.list.Selected(); ok {
 				return s.c.post(openUserMsg{id: u.ID})
@@ -376,7 +378,7 @@ func (s *usersScreen) View() string {
 	case s.query != "":
 		right = st.label.Render("filter: ") + st.value.Render(cut(sanitizeLine(s.query), s.w/3)) + st.muted.Render("  esc clears")
 	default:
-		right = st.muted.Render("/ filter")
+		right = st.muted.Render(orderLabel(s.list.order) + " · / filter")
 	}
 	body := s.list.View()
 	if s.bulk.Capturing() {
@@ -406,7 +408,7 @@ func (s *usersScreen) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Open, s.c.gate(k.New, domain.PermUsersWrite), s.c.gate(k.Toggle, domain.PermUsersDisable), k.Filter,
 			keyHelp(k.Cancel, "clear marks, filter; stop a bulk run"), k.CycleState},
-		{k.Mark, k.MarkRange, k.Bulk},
+		{k.Mark, k.MarkRange, k.Bulk, k.CycleSort},
 	}
 }
 

@@ -347,9 +347,9 @@ func TestStateCycleAndCounts(t *testing.T) {
 	}
 	d := newDriver(t, desk, 80, 24)
 	d.mustShow("[All 200]", "Pending 199", "Disabled 1")
-	d.keys("s", "s", "s")
+	d.keys("f", "f", "f")
 	d.mustShow("[Disabled 1]", "kofi.nguyen@acme.com", "⊘ disabled", "1 of 1")
-	d.keys("s")
+	d.keys("f")
 	d.mustShow("[All 200]")
 }
 
@@ -524,7 +524,7 @@ func TestOrgEditConflict(t *testing.T) {
 func TestEmptyStateIsNotScannedAndFillsOnChange(t *testing.T) {
 	desk := newTestDesk(t, 200)
 	d := newDriver(t, desk, 80, 24)
-	d.keys("s", "s", "s")
+	d.keys("f", "f", "f")
 	d.mustShow("[Disabled 0]", "No disabled users.")
 	if l := d.m.tabs[tabUsers].(*usersScreen).list; l.loading || l.resetReq != 0 {
 		t.Fatal("an empty state was looked for user by user")

@@ -22,6 +22,7 @@ import (
 type userList struct {
 	c        *common
 	filter   domain.UserFilter
+	order    domain.UserOrder // the sort (usersort.go); zero: by creation, by id
 	pageSize int
 	maxRows  int
 
@@ -168,6 +169,9 @@ func (l *userList) Refresh() tea.Cmd {
 }
 
 func (l *userList) fetch(op pageOp, req uint64, id domain.ID, limit int) tea.Cmd {
+	if l.order != (domain.UserOrder{}) {
+		return l.fetchOrdered(op, req, limit) // usersort.go
+	}
 	desk, f := l.c.desk, l.filter
 	return func() tea.Msg {
 		if op == opEnd || op == opBackward {
@@ -570,6 +574,9 @@ func (l *userList) ReadRange(req uint64, from domain.ID) tea.Cmd {
 	u, ok := l.Selected()
 	if !ok || l.search {
 		return nil
+	}
+	if l.order != (domain.UserOrder{}) {
+		return nil // ids span a range only in creation order
 	}
 	lo, hi := min(from, u.ID), max(from, u.ID)
 	desk, f := l.c.desk, l.filter
