@@ -134,7 +134,7 @@ func TestOrgDeactivateSaysWhatItDoes(t *testing.T) {
 	d := newDriver(t, desk, 120, 40)
 	d.send(openOrgMsg{id: acme.ID})
 	d.keys("t")
-	d.mustShow("Deactivate Acme?", "Its users can't sign in or get mail until it is activated again")
+	d.mustShow("Deactivate Acme?", "Acme: its users and those of organizations under it cannot sign in")
 	d.keys("y")
 	if o, _ := desk.Org(acme.ID); o.Active {
 		t.Fatal("still active")
@@ -148,7 +148,7 @@ func TestOrgDeactivateSaysWhatItDoes(t *testing.T) {
 		t.Fatalf("sign-in %v %q", ok, why)
 	}
 	d.keys("t")
-	d.mustShow("Activate Acme?", "can sign in and get mail again")
+	d.mustShow("Activate Acme?", "its users can sign in and get mail again")
 	d.keys("y")
 	if o, _ := desk.Org(acme.ID); !o.Active {
 		t.Fatal("still inactive")

@@ -340,12 +340,11 @@ func (s *orgScreen) askActive() askMsg {
 	s.saveReq = s.c.nextReq()
 	req, desk, actor, id := s.saveReq, s.c.desk, s.c.actor, s.id
 	title := "Deactivate " + org + "?"
-	body := "Its users can't sign in or get mail until it is activated again; nor can those of organizations under it. " +
-		"Queued mail to them is cancelled when it falls due. Nothing is deleted: members, domains and conversations stay."
+	body := org + ": " + domain.DeactivateMeans + "."
 	verb := "Deactivated "
 	if active {
 		title, verb = "Activate "+org+"?", "Activated "
-		body = "Its users can sign in and get mail again, unless an organization above it is inactive."
+		body = org + ": " + domain.ActivateMeans + "."
 	}
 	return askMsg{title: title, body: body, yesLabel: strings.Fields(title)[0], danger: !active, yes: func() tea.Msg {
 		var o domain.Organization
@@ -355,7 +354,11 @@ func (s *orgScreen) askActive() askMsg {
 		} else {
 			o, err = desk.DeactivateOrg(actor, id)
 		}
-		return orgSavedMsg{req: req, org: o, note: verb + o.Name + ".", err: err}
+		means := domain.DeactivateMeans
+		if active {
+			means = domain.ActivateMeans
+		}
+		return orgSavedMsg{req: req, org: o, note: verb + o.Name + ": " + means + ".", err: err}
 	}}
 }
 

@@ -501,7 +501,7 @@ func (s *userScreen) props() string {
 	}
 	state := stateLabel(u.State)
 	if u.State == domain.StateDisabled {
-		state += " — can't sign in or receive mail; conversations kept"
+		state += " — " + domain.DisableMeans
 	}
 	lines := []string{
 		row("Email", sanitizeLine(u.Email), ""),

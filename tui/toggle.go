@@ -33,14 +33,14 @@ func askToggle(c *common, u domain.User) askMsg {
 		}
 		return askMsg{
 			title:    "Enable " + name + "?",
-			body:     name + " can sign in and receive mail again (" + string(back) + ").",
+			body:     domain.EnableSentence(name, back),
 			yesLabel: "Enable",
 			yes:      setStateCmd(c, u, false),
 		}
 	}
 	return askMsg{
 		title:    "Disable " + name + "?",
-		body:     name + " can't sign in or receive mail; conversations are kept.\n\nEnabling restores everything.",
+		body:     domain.DisableSentence(name) + "\n\nEnabling restores everything.",
 		yesLabel: "Disable",
 		danger:   true,
 		yes:      setStateCmd(c, u, true),
@@ -59,7 +59,7 @@ func setStateCmd(c *common, u domain.User, disable bool) tea.Cmd {
 			if err != nil {
 				return errMsg{prefix: "Not disabled: ", err: err}
 			}
-			return userChangedMsg{user: nu, note: "Disabled " + name + ": no sign-in, no mail; data and conversations kept."}
+			return userChangedMsg{user: nu, note: "Disabled " + name + ": " + domain.DisableMeans + "."}
 		}
 		nu, err := desk.EnableUser(actor, u.ID, u.Version)
 		if err != nil {

@@ -124,7 +124,7 @@ func TestDisableEnableRoundTripKeepsData(t *testing.T) {
 	}
 
 	d.keys("d")
-	d.mustShow("Disable Kofi Nguyen?", "Kofi Nguyen can't sign in or receive mail; conversations are kept.")
+	d.mustShow("Disable Kofi Nguyen?", "Kofi Nguyen cannot sign in or receive mail;")
 	d.keys("y")
 	d.mustShow("⊘ disabled", "Disabled Kofi Nguyen")
 	dis := userByEmail(t, desk, orig.Email)

@@ -12,9 +12,9 @@ import (
 
 // orgActiveCommand is "org activate NAME" or "org deactivate NAME".
 func (a *app) orgActiveCommand(active bool) *cobra.Command {
-	use, short := "activate NAME", "Activate an organization: its users can sign in and get mail again"
+	use, short := "activate NAME", "Activate an organization: "+domain.ActivateMeans
 	if !active {
-		use, short = "deactivate NAME", "Deactivate an organization: its users and those below it cannot sign in and get no mail; nothing is deleted"
+		use, short = "deactivate NAME", "Deactivate an organization: "+domain.DeactivateMeans
 	}
 	return &cobra.Command{
 		Use:   use,
@@ -36,9 +36,9 @@ func (a *app) orgActiveCommand(active bool) *cobra.Command {
 					return fmt.Errorf("cannot %s %s: %w", cmd.Name(), name, err)
 				}
 				if active {
-					printf(cmd, "Activated %s: its users can sign in and get mail (unless a parent is inactive).\n", o.Name)
+					printf(cmd, "Activated %s: %s.\n", o.Name, domain.ActivateMeans)
 				} else {
-					printf(cmd, "Deactivated %s: its users and those of organizations under it cannot sign in and get no mail. Undo with: helpdesk org activate %q\n", o.Name, o.Name)
+					printf(cmd, "Deactivated %s: %s. Undo with: helpdesk org activate %q\n", o.Name, domain.DeactivateMeans, o.Name)
 				}
 				return nil
 			})

@@ -46,7 +46,7 @@ func TestOrgActivateDeactivateAndUserShow(t *testing.T) {
 		t.Errorf("active chain, yet show says:\n%s", out)
 	}
 	out := c.ok("org", "deactivate", "holding")
-	if !strings.Contains(out, "Deactivated Holding: its users and those of organizations under it cannot sign in and get no mail.") {
+	if !strings.Contains(out, "Deactivated Holding: "+domain.DeactivateMeans+".") {
 		t.Errorf("deactivate said %q", out)
 	}
 	if out := c.ok("user", "show", "ann@acme.com"); !strings.Contains(out, "cannot sign in:  organization Holding is inactive") {

@@ -273,7 +273,7 @@ func (a *app) userEditCommand() *cobra.Command {
 func (a *app) userStateCommand(disable bool) *cobra.Command {
 	use, short := "enable EMAIL", "Enable a disabled user, restoring the state it had"
 	if disable {
-		use, short = "disable EMAIL", "Disable a user: it cannot sign in or receive mail; its data and conversations are kept"
+		use, short = "disable EMAIL", "Disable a user: it "+domain.DisableMeans
 	}
 	return a.onUserCommand(use, short, func(cmd *cobra.Command, s *session, u domain.User) error {
 		var err error
@@ -286,7 +286,7 @@ func (a *app) userStateCommand(disable bool) *cobra.Command {
 			return err
 		}
 		if disable {
-			printf(cmd, "Disabled %s: no sign-in, no mail; data and conversations kept. Undo with: helpdesk user enable %s\n", u.Email, u.Email)
+			printf(cmd, "Disabled %s: %s. Undo with: helpdesk user enable %s\n", u.Email, domain.DisableMeans, u.Email)
 		} else {
 			printf(cmd, "Enabled %s (%s).\n", u.Email, u.State)
 		}
