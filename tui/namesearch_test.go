@@ -2,6 +2,9 @@ package tui
 
 import (
 	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest"
 
 	"helpdesk/domain"
 )
@@ -49,4 +52,33 @@ func TestUsersFilterSeesNewUser(t *testing.T) {
 	}
 	d.send(deskEventsMsg{events: []domain.Event{{Kind: domain.SubjectUser, ID: u.ID}}})
 	d.mustShow("wk@example.org", "Wanjiru Kamau", "1 of 1 best matches")
+}
+
+// Through the real program and its live subscription: a name typed in
+// either order finds the user, another session's new user appears in the
+// open filter by name, and s sorts the list with the header saying so.
+func TestNameSearchAndSortThroughProgram(t *testing.T) {
+	desk := newTestDesk(t, 200)
+	tm := teatest.NewTestModel(t, newTestModel(desk), teatest.WithInitialTermSize(120, 40))
+	waitWords(t, tm, "All 200", "1 of 200", "sorted by created ↑")
+	sendKeys(tm, "/", "Nguyen Kofi")
+	waitWords(t, tm, "kofi.nguyen@acme.com", "1 of 1 best matches")
+	sendKeys(tm, "esc")
+	waitWords(t, tm, "1 of 200")
+
+	sendKeys(tm, "/", "wanjiru")
+	waitWords(t, tm, "No name or email matches wanjiru.")
+	if _, err := desk.CreateUser(domain.Actor{Name: "agent:omar"}, domain.UserInput{Email: "wk@example.org", Name: "Wanjiru Kamau"}); err != nil {
+		t.Fatal(err)
+	}
+	waitWords(t, tm, "wk@example.org", "Wanjiru Kamau")
+	sendKeys(tm, "esc")
+	waitWords(t, tm, "1 of 201")
+
+	sendKeys(tm, "s", "s")
+	waitWords(t, tm, "sorted by email ↑")
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model).Close()
 }
