@@ -286,3 +286,34 @@ func TestPagedListClickAndWheel(t *testing.T) {
 		t.Fatalf("one notch up: on %d, want 293", selectedID(l))
 	}
 }
+
+// TestInboxPlacesWhatACommitChanged runs the inbox on a real desk: a
+// conversation leaving the status on show goes, a requester renamed is
+// redrawn, and the cursor stays on its conversation.
+func TestInboxPlacesWhatACommitChanged(t *testing.T) {
+	f := newConvFixture(t)
+	d := newDriverWith(t, f.model(), 120, 40)
+	d.keys("i")
+	d.mustShow("Printer on fire", "Account locked after password reset", "1 of 2")
+	d.keys("down")
+	d.mustShow("2 of 2")
+
+	if _, err := f.desk.SetStatus(f.omar.Actor(), f.printer.ID, 0, domain.ConvResolved); err != nil {
+		t.Fatal(err)
+	}
+	d.send(deskEventsMsg{events: []domain.Event{{Kind: domain.SubjectConv, ID: f.printer.ID}}})
+	d.mustNotShow("Printer on fire")
+	d.mustShow("1 of 1")
+	s := activeAs[*inboxScreen](t, d)
+	if r, _ := s.selected(); r.conv.ID != f.zz.ID {
+		t.Fatalf("cursor on conversation %d, want %d", r.conv.ID, f.zz.ID)
+	}
+
+	kofi := userByEmail(t, f.desk, "kofi.nguyen@acme.com")
+	name := "Kofi Renamed"
+	if _, err := f.desk.UpdateUser(f.omar.Actor(), kofi.ID, 0, domain.UserPatch{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	d.send(deskEventsMsg{events: []domain.Event{{Kind: domain.SubjectUser, ID: kofi.ID}}})
+	d.mustShow("Kofi Renamed", "1 of 1")
+}
