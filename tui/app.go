@@ -678,30 +678,31 @@ func (m *Model) headerView() string {
 	return joinRight(strings.Join(parts, " "), right+" ", m.w)
 }
 
-// shortHelpView is the always-on help line: the active screen's main keys,
-// then help and quit.
+// shortHelpView is the always-on help line: the active screen's main keys
+// (its ShortHelp, most important first), then back, help and quit, which
+// always show. Keys that do not fit are dropped whole, from the end of the
+// screen's list (hintsLine): a hint is never cut.
 func (m *Model) shortHelpView() string {
 	k := m.c.keys
-	var b []key.Binding
+	var opt, keep []key.Binding
 	switch {
 	case m.dlg != nil:
-		b = m.dlg.ShortHelp()
+		keep = m.dlg.ShortHelp()
 	case m.showHelp:
-		b = []key.Binding{keyHelp(k.Help, "close help"), keyHelp(k.Back, "close help")}
+		keep = []key.Binding{keyHelp(k.Help, "close help"), keyHelp(k.Back, "close help")}
 	default:
 		cur := m.active()
-		b = cur.ShortHelp()
+		opt = cur.ShortHelp()
 		if cur.Capturing() {
-			b = append(b, keyHelp(k.HelpAnywhere, "help"), k.ForceQuit)
+			keep = []key.Binding{keyHelp(k.HelpAnywhere, "help"), k.ForceQuit}
 		} else {
 			if len(m.stack) > 0 {
-				b = append(b, k.Back)
+				keep = append(keep, k.Back)
 			}
-			b = append(b, k.Help, k.Quit)
+			keep = append(keep, k.Help, k.Quit)
 		}
 	}
-	// help.Model only cuts at item boundaries and may overshoot: cut again.
-	return cut(" "+m.help.ShortHelpView(dedupe(b)), m.w)
+	return " " + hintsLine(m.help, opt, keep, m.w-1)
 }
 
 // dedupe drops a binding listed twice (esc back from a screen and from the
@@ -721,28 +722,12 @@ func dedupe(bs []key.Binding) []key.Binding {
 }
 
 // fullHelpView lists every key of the active screen, then the global ones,
-// in columns that wrap to the window's width instead of being cut.
+// in columns laid out to the body's width and height (helpColumns), so
+// every binding shows at 80x24 and above.
 func (m *Model) fullHelpView() string {
 	st := m.c.st
 	cur := m.active()
 	groups := append(cur.FullHelp(), m.c.keys.globalHelp())
-	var rows []string
-	var row [][]key.Binding
-	width := 0
-	flush := func() {
-		if len(row) > 0 {
-			rows = append(rows, m.help.FullHelpView(row))
-			row, width = nil, 0
-		}
-	}
-	for _, g := range groups {
-		w := lipgloss.Width(m.help.FullHelpView([][]key.Binding{g})) + 4
-		if width+w > m.w-2 {
-			flush()
-		}
-		row = append(row, g)
-		width += w
-	}
-	flush()
-	return " " + st.title.Render("Keys: "+cur.Title()) + "\n\n" + indentAll(strings.Join(rows, "\n\n"), 1)
+	_, bh := m.bodySize()
+	return " " + st.title.Render("Keys: "+cur.Title()) + "\n\n" + indentAll(helpColumns(m.help, groups, m.w-2, bh-2), 1)
 }

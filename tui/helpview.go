@@ -69,7 +69,8 @@ type helpEntry struct{ key, desc string }
 
 // helpColumns lays the full help's groups out in columns of at most rows
 // lines that fit w cells, so every binding shows. Each group stays in one
-// column, under a blank line, while that fits; otherwise the bindings run
+// column (under the previous one, after a blank line, when both fit), in
+// the shortest columns that fit the width; otherwise the bindings run
 // on from column to column without gaps; if the columns are still too wide
 // the longest descriptions are shortened at a word boundary. Keys are never
 // shortened.
@@ -88,7 +89,18 @@ func helpColumns(h help.Model, groups [][]key.Binding, w, rows int) string {
 		}
 	}
 	const gap = 3 // cells between columns
-	cols := packGroups(blocks, rows)
+	// The shortest columns that fit the width: groups side by side
+	// rather than one long column with the width unused.
+	tallest := 0
+	for _, b := range blocks {
+		tallest = max(tallest, len(b))
+	}
+	var cols [][]helpEntry
+	for r := min(tallest, rows); r <= rows; r++ {
+		if cols = packGroups(blocks, r); columnsWidth(cols, gap) <= w {
+			break
+		}
+	}
 	if columnsWidth(cols, gap) > w {
 		var flat []helpEntry
 		for _, b := range blocks {

@@ -92,7 +92,8 @@ func (s *welcomeScreen) View() string {
 
 func (s *welcomeScreen) ShortHelp() []key.Binding {
 	k := s.c.keys
-	return []key.Binding{k.Up, k.Down, keyHelp(k.Open, "choose"), k.LoadDemo, k.StartEmpty}
+	// Most important first: the hint line drops keys from the end.
+	return []key.Binding{k.LoadDemo, k.StartEmpty, keyHelp(k.Open, "choose"), k.Up, k.Down}
 }
 
 func (s *welcomeScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

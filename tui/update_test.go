@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/rivo/uniseg"
 
 	"helpdesk/domain"
 )
@@ -234,7 +235,9 @@ func putRawUser(t *testing.T, desk *domain.Desk, email, name, notes string) doma
 
 // assertInert checks a frame drawn with the ASCII profile: no escape or
 // control character at all (the profile adds no styling), no bidi control,
-// and exactly h lines of exactly w cells, so nothing moved.
+// and exactly h lines of exactly w cells, so nothing moved. Cells are
+// counted by uniseg, not by the console's own width, so a mistake in that
+// cannot hide itself.
 func assertInert(t *testing.T, view string, w, h int) {
 	t.Helper()
 	for _, r := range view {
@@ -247,7 +250,7 @@ func assertInert(t *testing.T, view string, w, h int) {
 		t.Fatalf("frame has %d lines, want %d:\n%s", len(lines), h, view)
 	}
 	for i, l := range lines {
-		if got := ansiWidth(l); got != w {
+		if got := uniseg.StringWidth(l); got != w {
 			t.Fatalf("line %d is %d cells, want %d: %q", i, got, w, l)
 		}
 	}
