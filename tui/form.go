@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -17,11 +18,14 @@ const (
 	textField fieldKind = iota
 	pickField
 	choiceField
+	// areaField is text of several lines (notes): a textarea, where enter
+	// starts a new line and tab (or ↑/↓ past its first or last line)
+	// moves to the other fields.
+	areaField
 )
 
-// newlineMark stands for a line break in a one-line field (notes), so
-// editing a note does not flatten its paragraphs.
-const newlineMark = "↵"
+// areaHeight is how many lines a focused areaField shows.
+const areaHeight = 4
 
 // field is one labelled value of a form.
 type field struct {
@@ -29,6 +33,7 @@ type field struct {
 	label   string
 	kind    fieldKind
 	input   textinput.Model
+	area    textarea.Model
 	pick    *picker
 	choices []string
 	choice  int
@@ -45,12 +50,10 @@ func (f *field) Value() string {
 		return f.pick.Value()
 	case choiceField:
 		return f.choices[f.choice]
+	case areaField:
+		return strings.TrimSpace(f.area.Value())
 	}
-	v := strings.TrimSpace(f.input.Value())
-	if f.key == "notes" {
-		v = strings.ReplaceAll(v, newlineMark, "\n")
-	}
-	return v
+	return strings.TrimSpace(f.input.Value())
 }
 
 func (f *field) set(v string) {
@@ -63,10 +66,9 @@ func (f *field) set(v string) {
 				f.choice = i
 			}
 		}
+	case areaField:
+		f.area.SetValue(v)
 	default:
-		if f.key == "notes" {
-			v = strings.ReplaceAll(v, "\n", newlineMark)
-		}
 		f.input.SetValue(v)
 		f.input.CursorEnd()
 	}
@@ -91,6 +93,15 @@ func newForm(c *common) *form { return &form{c: c, below: map[string]string{}} }
 func (f *form) addText(key, label, placeholder string) *field {
 	fl := &field{key: key, label: label, kind: textField, input: f.c.st.input(placeholder)}
 	fl.input.CharLimit = 10000
+	f.fields = append(f.fields, fl)
+	return fl
+}
+
+// addArea adds a field of several lines (notes), edited in a textarea.
+func (f *form) addArea(key, label, placeholder string) *field {
+	fl := &field{key: key, label: label, kind: areaField, input: f.c.st.input(placeholder), area: f.c.st.textarea(placeholder)}
+	fl.area.CharLimit = 10000
+	fl.area.SetHeight(areaHeight)
 	f.fields = append(f.fields, fl)
 	return fl
 }
@@ -157,6 +168,8 @@ func (f *form) FocusOn(i int) tea.Cmd {
 	switch fl.kind {
 	case textField:
 		return fl.input.Focus()
+	case areaField:
+		return fl.area.Focus()
 	case pickField:
 		return fl.pick.Focus()
 	}
@@ -166,6 +179,7 @@ func (f *form) FocusOn(i int) tea.Cmd {
 func (f *form) Blur() {
 	for _, fl := range f.fields {
 		fl.input.Blur()
+		fl.area.Blur()
 		if fl.pick != nil {
 			fl.pick.Blur()
 		}
@@ -189,6 +203,9 @@ func (f *form) Update(msg tea.KeyMsg) (cmd tea.Cmd, submit bool) {
 				return f.FocusOn(f.focus + 1), false
 			}
 		}
+	}
+	if fl.kind == areaField {
+		return f.updateArea(fl, msg), false
 	}
 	switch {
 	case key.Matches(msg, k.NextField):
@@ -222,6 +239,30 @@ func (f *form) Update(msg tea.KeyMsg) (cmd tea.Cmd, submit bool) {
 		}
 	}
 	return cmd, false
+}
+
+// updateArea passes a key to a textarea field: enter is a new line; tab
+// and shift+tab move to the other fields, as ↓ on its last line and ↑ on
+// its first do.
+func (f *form) updateArea(fl *field, msg tea.KeyMsg) tea.Cmd {
+	k := f.c.keys
+	last := fl.area.Line() >= fl.area.LineCount()-1
+	switch {
+	case key.Matches(msg, k.NextField) && (msg.Type != tea.KeyDown || last):
+		return f.FocusOn(f.focus + 1)
+	case key.Matches(msg, k.PrevField) && (msg.Type != tea.KeyUp || fl.area.Line() == 0):
+		return f.FocusOn(f.focus - 1)
+	case key.Matches(msg, k.Clear):
+		fl.area.Reset()
+		return nil
+	}
+	before := fl.area.Value()
+	var cmd tea.Cmd
+	fl.area, cmd = fl.area.Update(msg)
+	if fl.area.Value() != before {
+		fl.err = ""
+	}
+	return cmd
 }
 
 // SetError shows err next to the field it names and reports whether a field
@@ -291,6 +332,13 @@ func (f *form) View() string {
 			} else {
 				b.WriteString(f.still(fl.pick.Value(), fl.pick.input.Placeholder, fl.hint, vw))
 			}
+		case areaField:
+			if focused {
+				fl.area.SetWidth(vw)
+				b.WriteString(indentAfterFirst(fl.area.View(), labelWidth+4))
+			} else {
+				b.WriteString(f.still(areaSummary(fl.area.Value()), fl.area.Placeholder, fl.hint, vw))
+			}
 		default:
 			if focused {
 				fl.input.Width = vw
@@ -323,6 +371,17 @@ func (f *form) still(v, placeholder, hint string, w int) string {
 	}
 	v = cut(v, max(w-ansiWidth(hint), w/2))
 	return st.value.Render(v) + st.muted.Render(cut(hint, w-ansiWidth(v)))
+}
+
+// areaSummary is a field of several lines drawn on one: its first line
+// and how many more follow.
+func areaSummary(v string) string {
+	v = strings.TrimSpace(v)
+	first, rest, more := strings.Cut(v, "\n")
+	if !more {
+		return v
+	}
+	return first + " (+" + plural(strings.Count(rest, "\n")+1, "more line") + ")"
 }
 
 func indentAfterFirst(s string, n int) string {

@@ -367,7 +367,7 @@ func (s *orgScreen) startEdit() tea.Cmd {
 	parents := slices.DeleteFunc(slices.Clone(s.c.orgs.names), func(n string) bool { return strings.EqualFold(n, s.org.Name) })
 	f.addText("name", "Name", "Organization name")
 	f.addPicker("parent", "Parent", parents, "none (top level)")
-	f.addText("notes", "Notes", "")
+	f.addArea("notes", "Notes", "notes for agents; enter starts a new line")
 	f.Load("name", s.org.Name)
 	f.Load("parent", s.org.Parent)
 	f.Load("notes", s.org.Notes)
@@ -519,8 +519,9 @@ func (s *orgScreen) header() string {
 			}
 			row("Sign-in page", brandingLine(o.Brand), brandHint)
 		}
-		notes := strings.Split(sanitize(o.Notes), "\n")
-		row("Notes", notes[0], "")
+		// The header stays short: the first line and how many follow
+		// (e opens them all, in the notes' textarea).
+		row("Notes", areaSummary(sanitize(o.Notes)), "")
 	}
 	switch s.mode {
 	case orgAddingDomain:

@@ -285,7 +285,7 @@ func (s *userScreen) startEdit() tea.Cmd {
 	f.addText("language", "Language", "e.g. en, fr, pt-BR")
 	f.addText("phone", "Phone", "")
 	f.addChoice("role", "Role", string(domain.RoleCustomer), string(domain.RoleCollaborator))
-	f.addText("notes", "Notes", "")
+	f.addArea("notes", "Notes", "notes for agents; enter starts a new line")
 	f.Load("email", u.Email)
 	f.Load("name", u.Name)
 	f.Load("organization", s.c.orgs.name(u.OrgID))
