@@ -359,14 +359,8 @@ func (l *pagedList[T]) touched(rs []pagedTouched[T]) tea.Cmd {
 			l.rows[pos] = r.row
 		}
 	}
-	l.applyFilter()
-	if i := l.shownIndex(keep); i >= 0 || keep == 0 {
-		l.settle(keep, off)
-	} else {
-		// The cursor's record left: stay at its place.
-		l.cursor = at
-		l.follow()
-	}
+	l.cursor = at
+	l.settle(keep, off) // the cursor's record gone: it stays at its place
 	return l.prefetch()
 }
 
@@ -389,11 +383,14 @@ func (l *pagedList[T]) shownIndex(id domain.ID) int {
 }
 
 // settle recomputes the rows on show and puts the cursor back on keep (off
-// rows below the top), or on the first row.
+// rows below the top); on the first row when keep is 0, and where it was
+// when keep is gone.
 func (l *pagedList[T]) settle(keep domain.ID, off int) {
+	at := l.cursor
 	l.applyFilter()
 	l.cursor = 0
 	if keep != 0 {
+		l.cursor = at
 		if i := l.shownIndex(keep); i >= 0 {
 			l.cursor = i
 		}

@@ -215,6 +215,18 @@ func TestPagedListTouchRereadsOnlyThatRow(t *testing.T) {
 	if f.loads != loads {
 		t.Fatalf("placing changes read %d pages", f.loads-loads)
 	}
+
+	// A whole reread (a change that could not be placed) keeps it too,
+	// and where it was when its record went meanwhile.
+	runList(t, l, l.Reload())
+	if got := selectedID(l); got != 494 {
+		t.Fatalf("after a reread: cursor on %d, want 494", got)
+	}
+	delete(f.recs, 494)
+	runList(t, l, l.Reload())
+	if got := selectedID(l); got != 493 {
+		t.Fatalf("after a reread without its record: cursor on %d, want 493", got)
+	}
 }
 
 func first(a, _ int) int { return a }
