@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"helpdesk/domain"
 )
 
@@ -44,22 +46,25 @@ func (b *suggestBox) Move(d int) {
 }
 
 // View draws at most rows suggestions in w cells; empty when there is
-// nothing to say.
+// nothing to say. The email is never cut: it is what the agent compares.
+// The owner's name and organization follow it, shortened at a word
+// boundary if they must be, and the reason (already exists, possible
+// duplicate: why) sits right after them; when it does not fit there it
+// goes under the match, wrapped at word boundaries.
 func (b *suggestBox) View(w int) string {
 	st := b.c.st
 	if len(b.items) == 0 && !b.pending {
 		return ""
 	}
 	var lines []string
-	// The email column is as wide as the longest email shown (up to 40
-	// cells), so the name and the reason get the rest.
+	// The email column is as wide as the longest email shown.
 	ew := 16
 	for i, it := range b.items {
 		if i < b.rows {
-			ew = max(ew, ansiWidth(sanitizeLine(it.User.Email)))
+			ew = max(ew, width(sanitizeLine(it.User.Email)))
 		}
 	}
-	ew = min(ew, 40, max(w*2/5, 16))
+	ew = min(ew, max(w-2, 1))
 	for i, it := range b.items {
 		if i == b.rows {
 			lines = append(lines, st.muted.Render("  … "+itoa(len(b.items)-b.rows)+" more"))
@@ -77,13 +82,10 @@ func (b *suggestBox) View(w int) string {
 		if it.User.State == domain.StateDisabled {
 			base = st.disabled
 		}
-		// Cut before highlighting: positions beyond the cut are not drawn.
-		shown := email
-		if len(shown) > ew {
-			shown = cut(email, ew)
+		line := marker + highlight(email, pos, base, st.match)
+		if ew > width(email) {
+			line += strings.Repeat(" ", ew-width(email))
 		}
-		line := marker + highlight(shown, trimPositions(pos, len(shown)), base, st.match) +
-			strings.Repeat(" ", max(ew-ansiWidth(shown), 0)+2)
 		label := ""
 		switch it.Kind {
 		case "exact":
@@ -99,8 +101,6 @@ func (b *suggestBox) View(w int) string {
 				label += ": " + sanitizeLine(it.Reason)
 			}
 		}
-		// The label says what matters (taken, possible duplicate), so the
-		// name and organization give way to it on a narrow screen.
 		who := sanitizeLine(it.User.Name)
 		if it.Org != "" {
 			who += " · " + sanitizeLine(it.Org)
@@ -112,30 +112,33 @@ func (b *suggestBox) View(w int) string {
 		if it.Kind == "exact" {
 			labelStyle = st.errText
 		}
-		room := w - ansiWidth(line) - ansiWidth(label) - 2
-		if label == "" || room >= min(ansiWidth(who), 16) {
-			// One line: email, who, label (which gives way last).
+		rest := w - width(line) - 2 // after two spaces
+		whoW, labelW := width(who), width(label)
+		switch {
+		case label == "" || whoW+2+labelW <= rest:
+			// One line: email, who, reason.
+			line += "  " + st.muted.Render(cutWords(who, rest))
 			if label != "" {
-				who = fit(who, room) + "  "
+				line += "  " + labelStyle.Render(label)
 			}
-			lines = append(lines, cut(line+st.muted.Render(cut(who, w-ansiWidth(line)))+labelStyle.Render(label), w))
+			lines = append(lines, line)
 			continue
+		case labelW+2+min(whoW, 12) <= rest:
+			// One line, the name and organization shortened.
+			lines = append(lines, line+"  "+st.muted.Render(cutWords(who, rest-labelW-2))+"  "+labelStyle.Render(label))
+			continue
+		case rest >= 8:
+			lines = append(lines, line+"  "+st.muted.Render(cutWords(who, rest)))
+		default:
+			lines = append(lines, line, "    "+st.muted.Render(cutWords(who, w-4)))
 		}
-		// Too narrow for both: the label goes under the email.
-		lines = append(lines, cut(line+st.muted.Render(who), w))
-		lines = append(lines, "    "+labelStyle.Render(cut(label, w-4)))
+		// The reason goes under the match, wrapped, never cut.
+		for l := range strings.SplitSeq(ansi.Wordwrap(label, max(w-4, 8), " "), "\n") {
+			lines = append(lines, "    "+labelStyle.Render(l))
+		}
 	}
 	if b.pending {
 		lines = append(lines, st.muted.Render("  near matches still loading…"))
 	}
 	return strings.Join(lines, "\n")
-}
-
-func trimPositions(pos []int, n int) []int {
-	for i, p := range pos {
-		if p >= n {
-			return pos[:i]
-		}
-	}
-	return pos
 }
