@@ -16,6 +16,24 @@ type mouseTarget interface {
 	wheel(delta int) tea.Cmd
 }
 
+// rowWindow is what the screens' mouse handling asks of a list showing a
+// window of rows: pagedList (audit, outbox, inbox, a user's
+// conversations) and userList (Users), which keeps its own window for its
+// jumps to the end of a million users, its counts and its sorts.
+type rowWindow interface {
+	// Click puts the cursor on the row drawn row lines below the first;
+	// false when no row is drawn there.
+	Click(row int) bool
+	// Wheel scrolls by delta notches.
+	Wheel(delta int) tea.Cmd
+	Move(d int) tea.Cmd
+}
+
+var (
+	_ rowWindow = (*userList)(nil)
+	_ rowWindow = (*pagedList[convRow])(nil)
+)
+
 // doubleClick is the longest time between two clicks on one row that
 // opens it.
 const doubleClick = 400 * time.Millisecond
@@ -169,8 +187,11 @@ func (s *usersScreen) wheel(d int) tea.Cmd {
 	if s.bulk.Capturing() {
 		return nil
 	}
-	return s.list.Move(3 * d)
+	return s.list.Wheel(d)
 }
+
+// Wheel scrolls by delta notches, three rows each.
+func (l *userList) Wheel(delta int) tea.Cmd { return l.Move(3 * delta) }
 
 // Click puts the cursor on the row drawn row rows below the column
 // titles; false when none is drawn there.
