@@ -273,7 +273,7 @@ func TestUserConversationsAndNew(t *testing.T) {
 	activeAs[*createConvScreen](t, d)
 	d.keys("Toner", "tab", "Your toner ships today.", "ctrl+s")
 	s := activeAs[*convScreen](t, d)
-	d.mustShow("Toner", "Your toner ships today.", "Conversation created; the first message is mailed.")
+	d.mustShow("Toner", "Your toner ships today.", "Conversation created; the first message's mail is queued, held: no transport configured.")
 	if n, _ := f.desk.ConversationCount(s.conv.RequesterID); n != 3 {
 		t.Fatalf("Kofi has %d conversations, want 3", n)
 	}

@@ -15,7 +15,9 @@ type convCreatedMsg struct {
 	req  uint64
 	conv domain.Conversation
 	msg  domain.ConvMessage
-	err  error
+	// out is the first message's outbox message, as stored then.
+	out domain.OutboxMessage
+	err error
 }
 
 // createConvScreen starts a conversation on behalf of a user: a subject and
@@ -77,9 +79,9 @@ func (s *createConvScreen) Update(msg tea.Msg) tea.Cmd {
 			s.errText = sanitizeLine(msg.err.Error())
 			return errStatus("Not created: ", msg.err)
 		}
-		note := "Conversation created; the first message is mailed."
-		if !msg.msg.Mailed() {
-			note = "Conversation created; the first message is not mailed: " + sanitizeLine(msg.msg.NotMailed) + "."
+		note := "Conversation created; the first message is " + sanitizeLine(domain.MessageMailStatus(msg.msg, msg.out, s.c.when, s.c.mailHeld)) + "."
+		if msg.msg.Mailed() {
+			note = "Conversation created; the first message's mail is " + sanitizeLine(domain.MessageMailStatus(msg.msg, msg.out, s.c.when, s.c.mailHeld)) + "."
 		}
 		s.subject.SetValue("")
 		s.body.Reset()
@@ -120,7 +122,13 @@ func (s *createConvScreen) save() tea.Cmd {
 	in := domain.ConvInput{RequesterID: s.userID, Subject: s.subject.Value(), Body: s.body.Value()}
 	return func() tea.Msg {
 		c, m, err := desk.NewConversation(actor, in)
-		return convCreatedMsg{req: req, conv: c, msg: m, err: err}
+		if err != nil {
+			return convCreatedMsg{req: req, err: err}
+		}
+		// Created; the mail's state is only news: a failed read leaves
+		// the sentence to name the outbox id.
+		out, _ := desk.MailStatuses([]domain.ConvMessage{m})
+		return convCreatedMsg{req: req, conv: c, msg: m, out: out[m.OutboxID]}
 	}
 }
 

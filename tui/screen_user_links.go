@@ -67,9 +67,15 @@ func (s *userScreen) linkQueued(msg linkQueuedMsg) tea.Cmd {
 		return errStatus("Not queued: ", msg.err)
 	}
 	email := sanitizeLine(msg.email)
-	note := "Set-password link queued for " + email + "."
+	// With no transport the link is queued but held: the status line says
+	// so in the domain's words, as the outbox does.
+	held := ""
+	if s.c.mailHeld != "" {
+		held = ", held: " + s.c.mailHeld
+	}
+	note := "Set-password link queued for " + email + held + "."
 	if msg.event == domain.EventVerify {
-		note = "Verification link queued for " + email + "; earlier links no longer work."
+		note = "Verification link queued for " + email + held + "; earlier links no longer work."
 	}
 	return tea.Batch(s.loadAudit(), status(statusOK, note))
 }

@@ -72,7 +72,7 @@ func TestUserSendResetAsksThenSaysQueued(t *testing.T) {
 	}
 
 	d.keys("R", "y")
-	d.mustShow("✓ Set-password link queued for " + u.Email + ".")
+	d.mustShow("✓ Set-password link queued for " + u.Email + ", held: no transport configured.")
 	d.mustNotShow("sent for")
 	if n := queuedTo(t, desk, u.Email, domain.EventReset); n != 1 {
 		t.Fatalf("%d reset mails queued, want 1", n)
@@ -92,7 +92,7 @@ func TestUserResendVerificationAsksThenSaysQueued(t *testing.T) {
 	d.keys("V")
 	d.mustShow("Queue a new verification link to ann@acme.com?", "Earlier links stop working.")
 	d.keys("y")
-	d.mustShow("✓ Verification link queued for ann@acme.com; earlier links no longer work.")
+	d.mustShow("✓ Verification link queued for ann@acme.com, held: no transport configured; earlier links no longer work.")
 	// The first mail, whose link died, is cancelled: only the new one goes.
 	if n := queuedTo(t, desk, "ann@acme.com", domain.EventVerify); n != 1 {
 		t.Fatalf("%d verify mails queued, want only the new one", n)
