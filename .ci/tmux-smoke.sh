@@ -78,7 +78,7 @@ type_text "kofi.nguyen@acme"
 wait_for "1 of 1"
 keys Enter d
 wait_for "Disable Kofi Nguyen?"
-wait_for "Kofi Nguyen can't sign in or receive mail; conversations are kept."
+wait_for "Kofi Nguyen cannot sign in or receive mail; data and conversations are"
 keys y
 wait_for "Disabled Kofi Nguyen"
 wait_for "⊘ disabled"
