@@ -253,14 +253,6 @@ type styleRenderer interface{ Render(...string) string }
 // ansiWidth is width under its older name.
 func ansiWidth(s string) int { return width(s) }
 
-// blockWidth is the width of the widest line of s.
-func blockWidth(s string) int {
-	w := 0
-	for l := range strings.SplitSeq(s, "\n") {
-		w = max(w, width(l))
-	}
-	return w
-}
 
 // fitLeft is fit for numbers: padded on the left so digits line up.
 func fitLeft(s string, w int) string {
