@@ -253,7 +253,6 @@ type styleRenderer interface{ Render(...string) string }
 // ansiWidth is width under its older name.
 func ansiWidth(s string) int { return width(s) }
 
-
 // fitLeft is fit for numbers: padded on the left so digits line up.
 func fitLeft(s string, w int) string {
 	sw := width(s)
