@@ -388,6 +388,9 @@ func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case deskEventsMsg:
+		if s.bulk.Running() {
+			return nil // the run's end rereads the window once
+		}
 		return s.refresh(msg.events)
 	case tea.KeyMsg:
 		if s.picking {

@@ -199,6 +199,11 @@ func (s *usersScreen) update(msg tea.Msg) tea.Cmd {
 		cmd, _ := s.list.HandlePage(msg)
 		return cmd
 	case deskEventsMsg:
+		if s.bulk.Running() {
+			// The run's own commits would reread the list per burst and
+			// slow it down; its end rereads once (bulkDoneMsg).
+			return nil
+		}
 		if s.query != "" {
 			return tea.Batch(s.loadCounts(), s.search())
 		}
