@@ -289,3 +289,26 @@ func TestBulkNeedsMarks(t *testing.T) {
 		t.Fatal("esc changed the user")
 	}
 }
+
+// TestMarkRangeSorted: newest first the ids between two rows are still the
+// range, read from the store; in email order only loaded rows can be, and
+// V says so rather than marking the wrong users.
+func TestMarkRangeSorted(t *testing.T) {
+	desk := newTestDesk(t, 1200)
+	d := newDriver(t, desk, 100, 30)
+	s := usersTab(d)
+	sort := s.c.keys.CycleSort.Keys()[0]
+	d.keys(sort) // created ↓
+	d.mustShow("sorted by created ↓")
+	d.keys(" ", "end", "V")
+	if s.marks.Len() != 1200 {
+		t.Fatalf("newest first: %d marked, want 1,200", s.marks.Len())
+	}
+	d.keys("esc", sort) // email ↑
+	d.mustShow("sorted by email ↑")
+	d.keys("home", " ", "end", "V")
+	d.mustShow("in email order V reaches only the rows loaded")
+	if s.marks.Len() != 1 {
+		t.Fatalf("email order: %d marked, want the 1 marked by space", s.marks.Len())
+	}
+}

@@ -307,6 +307,9 @@ func (s *usersScreen) markRange() tea.Cmd {
 	if cmd := s.list.ReadRange(s.rangeReq, from); cmd != nil {
 		return tea.Batch(cmd, status(statusInfo, "Marking the range…"))
 	}
+	if s.list.order.ByEmail && !s.list.search {
+		return status(statusInfo, "The last mark is no longer loaded: in email order V reaches only the rows loaded; sort by creation (s) or mark closer.")
+	}
 	return status(statusInfo, "The last mark is not in this list; space marks a row to start a range from.")
 }
 

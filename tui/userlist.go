@@ -575,8 +575,8 @@ func (l *userList) ReadRange(req uint64, from domain.ID) tea.Cmd {
 	if !ok || l.search {
 		return nil
 	}
-	if l.order != (domain.UserOrder{}) {
-		return nil // ids span a range only in creation order
+	if l.order.ByEmail {
+		return nil // ids span a range only in creation order, either way
 	}
 	lo, hi := min(from, u.ID), max(from, u.ID)
 	desk, f := l.c.desk, l.filter
