@@ -1,6 +1,6 @@
 // Package tui is helpdesk's console: Bubble Tea screens over the domain's
 // Desk service. The root model (this file) owns the window size, the
-// sections (Users, Organizations, Audit log), the stack of screens opened
+// sections (Users, Organizations, Inbox, Audit log), the stack of screens opened
 // from them, the confirm dialog and the global keys; each screen is its own
 // model in its own file, and shared widgets are components.
 package tui
@@ -28,7 +28,9 @@ const (
 const (
 	tabUsers = iota
 	tabOrgs
+	tabInbox
 	tabAudit
+	numTabs
 )
 
 // Options configure one console session.
@@ -48,6 +50,10 @@ type Options struct {
 	MailTransport bool
 	// Prefs are the agent's own settings (keys, theme, columns, mouse).
 	Prefs Prefs
+	// Me is the agent record a local console stands for (--agent EMAIL),
+	// so "assign to me" works for the database's owner too; 0 is none.
+	// Over SSH the actor's own agent id is used.
+	Me domain.ID
 	// Clipboard puts text on the agent's clipboard (y): OSC52Writer on the
 	// terminal's output, the session's over SSH. nil: copying says there
 	// is no terminal to copy to.
@@ -61,8 +67,8 @@ type Model struct {
 	c *common
 
 	w, h   int
-	tabs   [3]screen
-	inited [3]bool
+	tabs   [numTabs]screen
+	inited [numTabs]bool
 	tab    int
 	stack  []screen
 
@@ -107,7 +113,11 @@ func New(o Options) *Model {
 	// on the first adaptive colour drawn, while Bubble Tea owns the input.
 	o.Renderer.HasDarkBackground()
 	st := newStyles(o.Renderer, o.Prefs.Theme)
-	c := &common{desk: o.Desk, actor: o.Actor, st: st, keys: keyMapFor(o.Prefs.Keys), prefs: o.Prefs, loc: o.Location, demoUsers: o.DemoUsers,
+	me := o.Actor.AgentID
+	if me == 0 {
+		me = o.Me
+	}
+	c := &common{me: me, desk: o.Desk, actor: o.Actor, st: st, keys: keyMapFor(o.Prefs.Keys), prefs: o.Prefs, loc: o.Location, demoUsers: o.DemoUsers,
 		orgs: newOrgNames(nil)}
 	m := &Model{c: c, help: st.help(), live: true, missed: map[screen][]domain.Event{}, mailTransport: o.MailTransport}
 	m.status.c = c
@@ -116,7 +126,7 @@ func New(o Options) *Model {
 	if !o.MailTransport {
 		c.mailHeld = domain.NoTransport
 	}
-	m.tabs = [3]screen{newUsersScreen(c), newOrgsScreen(c), newAuditTab(c)}
+	m.tabs = [numTabs]screen{newUsersScreen(c), newOrgsScreen(c), newInboxScreen(c, 0, ""), newAuditTab(c)}
 	return m
 }
 
@@ -349,7 +359,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return m.push(newOrgScreen(m.c, msg.id))
 	case newUserMsg:
-		return m.push(newCreateUserScreen(m.c))
+		return m.push(newCreateUserScreen(m.c).withOrg(msg.org))
 	case openOutboxMsg:
 		if _, ok := m.active().(*outboxScreen); ok {
 			return nil
@@ -370,12 +380,20 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return m.push(newSettingsScreen(m.c))
+	case openAgentsMsg:
+		if _, ok := m.active().(*agentsScreen); ok {
+			return nil
+		}
+		return m.push(newAgentsScreen(m.c))
 	case openTemplateMsg:
 		if s, ok := m.active().(*templateScreen); ok && s.name == msg.name {
 			return nil
 		}
 		return m.push(newTemplateScreen(m.c, msg.name))
 	case openInboxMsg:
+		if msg.requester == 0 {
+			return m.showTab(tabInbox, false)
+		}
 		if s, ok := m.active().(*inboxScreen); ok && s.requester == msg.requester {
 			return nil
 		}
@@ -497,10 +515,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.showTab(tabUsers, false)
 	case key.Matches(msg, k.TabOrgs):
 		return m.showTab(tabOrgs, false)
+	case key.Matches(msg, k.TabInbox), key.Matches(msg, k.Inbox):
+		return m.showTab(tabInbox, false)
 	case key.Matches(msg, k.TabAudit):
 		return m.showTab(tabAudit, false)
-	case key.Matches(msg, k.Inbox):
-		return m.update(openInboxMsg{})
+	case key.Matches(msg, k.Settings):
+		// The desk settings from every section (and the templates from them).
+		return m.update(openSettingsMsg{})
 	case key.Matches(msg, k.Back) && len(m.stack) > 0 && !keepsBack(cur):
 		return m.back(false)
 	}

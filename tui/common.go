@@ -37,6 +37,10 @@ type common struct {
 	req uint64
 	// outbox holds the messages screens posted during one Update.
 	outbox []tea.Msg
+
+	// me is the agent this session stands for: the actor's agent over
+	// SSH, the agent a local console names (--agent), else 0.
+	me domain.ID
 	// now is the clock of what the console times itself (a double click);
 	// tests set it. nil is time.Now.
 	now func() time.Time

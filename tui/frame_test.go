@@ -181,6 +181,7 @@ func TestWideTextKeepsFrames(t *testing.T) {
 		press(k.Inbox)
 		check("inbox", "Printer")
 		home()
+		press(k.TabAudit)
 		press(k.Outbox)
 		check("outbox", "Outbox")
 		home()

@@ -100,7 +100,7 @@ func TestGolden(t *testing.T) {
 		}},
 		{name: "audit", users: 200, setup: disableKofi, steps: []step{
 			{wait: ready},
-			{keys: []string{"3"}, wait: []string{"user.disable", "org.create"}},
+			{keys: []string{"4"}, wait: []string{"user.disable", "org.create"}},
 		}},
 		{name: "help", users: 200, steps: []step{
 			{wait: ready},

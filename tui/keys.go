@@ -10,7 +10,7 @@ type keyMap struct {
 	// Everywhere.
 	Quit, ForceQuit, Help, HelpAnywhere, Back key.Binding
 	NextTab, PrevTab                          key.Binding
-	TabUsers, TabOrgs, TabAudit               key.Binding
+	TabUsers, TabOrgs, TabInbox, TabAudit     key.Binding
 	Up, Down, PageUp, PageDown                key.Binding
 	Home, End, Open, Filter, Cancel           key.Binding
 
@@ -66,6 +66,9 @@ type keyMap struct {
 	// The desk settings, opened from the audit log and the templates.
 	Settings key.Binding
 
+	// The agents screen, opened from the audit log: its permissions key.
+	Agents, AgentPerms key.Binding
+
 	// Conversations: the inbox, a thread, and from a user's screen.
 	Inbox, CycleConv, CycleAssignee, FilterOrg       key.Binding
 	Reply, Note, Send, ConvStatus, Assign, UserConvs key.Binding
@@ -88,7 +91,8 @@ func newKeyMap() *keyMap {
 		PrevTab:      b(ks("shift+tab"), "shift+tab", "previous section"),
 		TabUsers:     b(ks("1"), "1", "users"),
 		TabOrgs:      b(ks("2"), "2", "organizations"),
-		TabAudit:     b(ks("3"), "3", "audit log"),
+		TabInbox:     b(ks("3"), "3", "inbox"),
+		TabAudit:     b(ks("4"), "4", "audit log"),
 		Up:           b(ks("up", "k"), "↑/k", "up"),
 		Down:         b(ks("down", "j"), "↓/j", "down"),
 		PageUp:       b(ks("pgup", "ctrl+u"), "pgup", "page up"),
@@ -163,6 +167,8 @@ func newKeyMap() *keyMap {
 		Retry:      b(ks("r"), "r", "retry sending"),
 		SwitchPane: b(ks("tab", "shift+tab"), "tab", "subject/body"),
 		Settings:   b(ks("S"), "S", "desk settings"),
+		Agents:     b(ks("A"), "A", "agents"),
+		AgentPerms: b(ks("p"), "p", "permissions"),
 
 		Inbox:         b(ks("i"), "i", "conversations inbox"),
 		CycleConv:     b(ks("s"), "s", "status: open/pending/resolved/closed/all"),
@@ -181,5 +187,5 @@ func newKeyMap() *keyMap {
 
 // globalHelp is the group every screen's full help ends with.
 func (k *keyMap) globalHelp() []key.Binding {
-	return []key.Binding{k.NextTab, k.PrevTab, k.TabUsers, k.TabOrgs, k.TabAudit, k.Inbox, k.Copy, k.Suspend, k.Back, k.Help, k.HelpAnywhere, k.Quit, k.ForceQuit}
+	return []key.Binding{k.NextTab, k.PrevTab, k.TabUsers, k.TabOrgs, k.TabInbox, k.TabAudit, k.Inbox, k.Settings, k.Copy, k.Suspend, k.Back, k.Help, k.HelpAnywhere, k.Quit, k.ForceQuit}
 }

@@ -51,7 +51,7 @@ func TestMessageScreenShowsNoUsableLink(t *testing.T) {
 	}
 
 	d := newDriver(t, desk, 120, 40)
-	d.keys("3", "m", "enter")
+	d.keys("4", "m", "enter")
 	s := activeAs[*messageScreen](t, d)
 	d.mustShow("sending · verify mail · sending by w2 until", "[set-password link: made when the mail is sent, shown to no one]")
 	view := d.view()

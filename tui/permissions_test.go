@@ -69,7 +69,7 @@ func TestPortalKeysFollowTheAgentsPermissions(t *testing.T) {
 	}
 	d.mustShow("needs the orgs.write permission")
 
-	d.keys("esc", "3", "S")
+	d.keys("esc", "4", "S")
 	s := activeAs[*settingsScreen](t, d)
 	d.mustShow("read only", "base-url")
 	d.mustNotShow("enter edit")

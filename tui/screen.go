@@ -36,7 +36,9 @@ type (
 		replace bool
 	}
 	openOrgMsg struct{ id domain.ID }
-	newUserMsg struct{}
+	// newUserMsg opens the New user form; org presets its organization
+	// (the Organization screen's "add user here").
+	newUserMsg struct{ org string }
 	backMsg    struct{ force bool }
 	showTabMsg struct {
 		tab   int

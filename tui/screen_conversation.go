@@ -401,18 +401,20 @@ func (s *convScreen) updateView(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// assignChoices: to me first (when the actor is an agent), then unassign,
-// then every other enabled agent.
+// assignChoices: to me first (when the session stands for an agent: the
+// SSH agent, or the one a local console names with --agent), then
+// unassign, then every other enabled agent.
 func (s *convScreen) assignChoices() []convChoice {
 	var out []convChoice
+	me := s.c.me
 	for _, a := range s.agents {
-		if a.ID == s.c.actor.AgentID && !a.Disabled {
+		if me != 0 && a.ID == me && !a.Disabled {
 			out = append(out, convChoice{label: "me (" + sanitizeLine(a.Email) + ")", email: a.Email})
 		}
 	}
 	out = append(out, convChoice{label: "nobody (unassign)"})
 	for _, a := range s.agents {
-		if a.ID != s.c.actor.AgentID && !a.Disabled {
+		if a.ID != me && !a.Disabled {
 			out = append(out, convChoice{label: sanitizeLine(a.Email), email: a.Email})
 		}
 	}
@@ -665,6 +667,10 @@ func (s *convScreen) bottomView() string {
 	}
 	var b strings.Builder
 	b.WriteString(" " + st.title.Render(what) + st.muted.Render("  ↑/↓ choose · enter apply · esc cancel"))
+	if s.mode == convPickAssignee && s.c.me == 0 {
+		// The local owner is no agent record: say how to become "me".
+		b.WriteString("\n" + indentAll(st.warnText.Width(max(s.w-2, 20)).Render(noMeSentence), 1))
+	}
 	top := max(0, min(s.choice-7, len(s.choices)-8))
 	for i := top; i < len(s.choices) && i < top+8; i++ {
 		line := "   " + s.choices[i].label
@@ -701,3 +707,7 @@ func (s *convScreen) FullHelp() [][]key.Binding {
 		{keyHelp(k.Reload, "reload after a conflict")},
 	}
 }
+
+// noMeSentence is what the assign menu says when this console stands for
+// no agent (a local console without --agent), instead of offering "me".
+const noMeSentence = "You are not an agent here, so you cannot assign to yourself: start the console with --agent EMAIL (or HELPDESK_AGENT=EMAIL), after 'helpdesk agent add' if you have no agent record."

@@ -186,7 +186,7 @@ func (s *inboxScreen) keepConv() func(domain.Conversation) bool {
 	case assignNone:
 		return func(c domain.Conversation) bool { return c.AssigneeID == 0 }
 	case assignMe:
-		me := s.c.actor.AgentID
+		me := s.c.me
 		return func(c domain.Conversation) bool { return c.AssigneeID == me }
 	}
 	return func(domain.Conversation) bool { return true }
@@ -195,7 +195,7 @@ func (s *inboxScreen) keepConv() func(domain.Conversation) bool {
 // setLoader gives the list the reads of the filters now chosen.
 func (s *inboxScreen) setLoader() {
 	desk, f, keep := s.c.desk, s.convFilter(), s.keepConv()
-	none := s.assignee == assignMe && s.c.actor.AgentID == 0 // the database owner is no agent
+	none := s.assignee == assignMe && s.c.me == 0 // no agent record: the owner without --agent
 	s.list.o.load = func(_ context.Context, anchor domain.ID, dir pageDir, limit int) ([]convRow, domain.ID, error) {
 		if none {
 			return nil, 0, nil

@@ -2,9 +2,11 @@ package tui
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textarea"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"helpdesk/domain"
@@ -39,6 +41,11 @@ type (
 	duplicateMsg struct{ owner domain.Suggestion }
 	createdMsg   struct{ user domain.User }
 	createErrMsg struct{ err error }
+	// groupsMsg lists the customer groups the form offers.
+	groupsMsg struct {
+		groups []domain.Group
+		err    error
+	}
 )
 
 // createUserScreen is the form that creates a user. The email comes first and
@@ -68,6 +75,16 @@ type createUserScreen struct {
 	// replaced by the new-conversation form for them.
 	thenConv bool
 	w, h     int
+
+	// groups are the customer groups on offer, chosen the ones ticked
+	// (by id), groupAt the one under the cursor while the field has focus.
+	groups  []domain.Group
+	chosen  []domain.ID
+	groupAt int
+	// body overrides the account mail's text for this user; it has the
+	// keyboard when bodyFocus (tab from the subject).
+	body      textarea.Model
+	bodyFocus bool
 }
 
 func newCreateUserScreen(c *common) *createUserScreen {
@@ -84,15 +101,39 @@ func newCreateUserScreen(c *common) *createUserScreen {
 	// What the creation mails the user: a verification link (the default),
 	// a welcome, or nothing.
 	f.addChoice("mail", "Account mail", string(domain.MailVerify), string(domain.MailWelcome), string(domain.MailNone))
+	// This user's mail may say something else than the template: a
+	// subject here, the body in the box under the form (tab from here).
+	f.addText("subject", "Mail subject", "the template's; tab: write the body too")
+	s.body = c.st.textarea("The template's body; or write this user's own (the template tags work).")
 	f.field("email").input.CharLimit = 254
 	f.field("name").input.CharLimit = 200
 	return s
 }
 
-func (s *createUserScreen) Title() string   { return "New user" }
-func (s *createUserScreen) Init() tea.Cmd   { return tea.Batch(s.form.FocusOn(0), s.checkOrg()) }
+// withOrg presets the organization (the Organization screen's "add user
+// here"): it counts as the agent's choice, so the email's domain does not
+// replace it, and the form is not dirty until something is typed.
+func (s *createUserScreen) withOrg(name string) *createUserScreen {
+	if name == "" {
+		return s
+	}
+	s.form.Load("organization", name)
+	s.orgTouched = true
+	return s
+}
+
+func (s *createUserScreen) Title() string { return "New user" }
+func (s *createUserScreen) Init() tea.Cmd {
+	desk := s.c.desk
+	return tea.Batch(s.form.FocusOn(0), s.checkOrg(), func() tea.Msg {
+		gs, err := desk.Groups()
+		return groupsMsg{groups: gs, err: err}
+	})
+}
 func (s *createUserScreen) Capturing() bool { return true }
-func (s *createUserScreen) Dirty() bool     { return s.form.Dirty() }
+func (s *createUserScreen) Dirty() bool {
+	return s.form.Dirty() || len(s.chosen) > 0 || strings.TrimSpace(s.body.Value()) != ""
+}
 
 func (s *createUserScreen) SetSize(w, h int) {
 	s.w, s.h = w, h
@@ -102,6 +143,8 @@ func (s *createUserScreen) SetSize(w, h int) {
 		s.box.rows = 3
 	}
 	s.form.below["email"] = s.box.View(w - labelWidth - 6)
+	s.body.SetWidth(max(w-labelWidth-8, 10))
+	s.body.SetHeight(3)
 }
 
 func (s *createUserScreen) email() string { return strings.TrimSpace(s.form.Value("email")) }
@@ -121,6 +164,11 @@ func (s *createUserScreen) Update(msg tea.Msg) tea.Cmd {
 	}
 	cmd := tea.Batch(s.update(msg), s.checkOrg())
 	s.form.below["email"] = s.box.View(s.w - labelWidth - 6)
+	if s.bodyFocus {
+		// Room for the body: the suggestions are for the email.
+		s.form.below["email"] = ""
+	}
+	s.form.below["groups"] = s.groupsView()
 	return cmd
 }
 
@@ -156,6 +204,21 @@ func (s *createUserScreen) update(msg tea.Msg) tea.Cmd {
 	case orgNamesMsg:
 		s.form.field("organization").pick.SetItems(s.c.orgs.names)
 		return nil
+	case groupsMsg:
+		if msg.err != nil {
+			return errStatus("Groups unavailable: ", msg.err)
+		}
+		s.groups = msg.groups
+		if len(s.groups) > 0 && s.form.field("groups") == nil {
+			// Only a desk with groups asks; after the role, before the mail.
+			fl := &field{key: "groups", label: "Groups", kind: textField, input: s.c.st.input("none; ↑/↓ choose, space ticks")}
+			i := slices.IndexFunc(s.form.fields, func(f *field) bool { return f.key == "mail" })
+			s.form.fields = slices.Insert(s.form.fields, i, fl)
+			if s.form.focus >= i {
+				s.form.focus++
+			}
+		}
+		return nil
 	case nearFoundMsg:
 		s.saving = false
 		return s.c.post(s.askNear(msg))
@@ -166,6 +229,8 @@ func (s *createUserScreen) update(msg tea.Msg) tea.Cmd {
 		return status(statusErr, "Not saved: "+s.ownerSentence(msg.owner))
 	case createdMsg:
 		s.saving = false
+		s.chosen = nil
+		s.body.Reset()
 		s.form.Load("email", "") // not dirty any more: nothing to lose
 		for _, fl := range s.form.fields {
 			fl.initial = fl.Value()
@@ -194,7 +259,21 @@ func (s *createUserScreen) update(msg tea.Msg) tea.Cmd {
 
 func (s *createUserScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
 	k := s.c.keys
+	if s.bodyFocus {
+		return s.updateBody(msg)
+	}
 	onEmail := s.form.Focused().key == "email"
+	if s.form.Focused().key == "groups" {
+		if cmd, done := s.updateGroups(msg); done {
+			return cmd
+		}
+	}
+	if s.form.Focused().key == "subject" && key.Matches(msg, k.NextField) && !key.Matches(msg, k.SelDown) {
+		// tab from the subject: the body.
+		s.form.Blur()
+		s.bodyFocus = true
+		return s.body.Focus()
+	}
 	switch {
 	case key.Matches(msg, k.Back):
 		return s.c.post(backMsg{})
@@ -278,6 +357,12 @@ func (s *createUserScreen) input() domain.UserInput {
 	in := domain.UserInput{
 		Email: s.email(), Name: f.Value("name"), TimeZone: f.Value("time zone"),
 		Language: f.Value("language"), Phone: f.Value("phone"), Role: f.Value("role"), Mail: f.Value("mail"),
+		MailSubject: f.Value("subject"), MailBody: strings.TrimSpace(s.body.Value()),
+	}
+	for _, g := range s.groups {
+		if slices.Contains(s.chosen, g.ID) {
+			in.Groups = append(in.Groups, g.Name)
+		}
 	}
 	if s.orgTouched {
 		in.Org = f.Value("organization")
@@ -406,7 +491,13 @@ func (s *createUserScreen) View() string {
 	} else {
 		top.WriteString("\n\n")
 	}
-	return top.String() + "\n" + s.form.View() + "\n" + s.orgWarnView()
+	if s.bodyFocus {
+		// The body has the keyboard: no field of the form is marked.
+		at := s.form.focus
+		s.form.focus = len(s.form.fields)
+		defer func() { s.form.focus = at }()
+	}
+	return top.String() + "\n" + s.form.View() + "\n" + s.orgWarnView() + s.bodyView()
 }
 
 func (s *createUserScreen) ShortHelp() []key.Binding {
@@ -426,5 +517,111 @@ func (s *createUserScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Save, k.SaveAndConv, k.NextField, k.PrevField, k.Clear, k.Back},
 		{k.OpenExisting, k.SuggestNext, k.SuggestPrev, k.SelDown, k.SelUp, k.Pick, k.ChoiceNext},
+		{keyHelp(k.SwitchPane, "mail subject → mail body → back"), keyHelp(k.ChoiceNext, "tick a group (space)")},
 	}
+}
+
+// updateGroups handles the keys of the groups field: ↑/↓ walk the groups,
+// space (or ←/→) ticks one, ctrl+x clears them; tab, enter, ctrl+s and
+// esc go on to the form. Typing is not taken: the field shows the
+// groups ticked.
+func (s *createUserScreen) updateGroups(msg tea.KeyMsg) (tea.Cmd, bool) {
+	k := s.c.keys
+	switch {
+	// ↑/↓ walk the list; past its ends they move to the next field.
+	case key.Matches(msg, k.SelUp) && s.groupAt > 0:
+		s.groupAt--
+	case key.Matches(msg, k.SelDown) && s.groupAt < len(s.groups)-1:
+		s.groupAt++
+	case key.Matches(msg, k.ChoiceNext):
+		if s.groupAt < len(s.groups) {
+			id := s.groups[s.groupAt].ID
+			if i := slices.Index(s.chosen, id); i >= 0 {
+				s.chosen = slices.Delete(s.chosen, i, i+1)
+			} else {
+				s.chosen = append(s.chosen, id)
+			}
+		}
+	case key.Matches(msg, k.Clear):
+		s.chosen = nil
+	case key.Matches(msg, k.NextField, k.PrevField, k.Open, k.Save, k.SaveAndConv, k.Back):
+		return nil, false
+	default:
+		return nil, true // no typing into the list
+	}
+	var names []string
+	for _, g := range s.groups {
+		if slices.Contains(s.chosen, g.ID) {
+			names = append(names, g.Name)
+		}
+	}
+	s.form.field("groups").set(strings.Join(names, ", "))
+	return nil, true
+}
+
+// groupsView lists the groups under the field while it has focus, a few
+// around the cursor, each ticked or not, with its organization.
+func (s *createUserScreen) groupsView() string {
+	if s.bodyFocus || len(s.groups) == 0 || s.form.Focused().key != "groups" {
+		return ""
+	}
+	st := s.c.st
+	const rows = 4
+	top := max(0, min(s.groupAt-rows+1, len(s.groups)-rows))
+	var lines []string
+	for i := top; i < len(s.groups) && i < top+rows; i++ {
+		g := s.groups[i]
+		mark := "[ ] "
+		if slices.Contains(s.chosen, g.ID) {
+			mark = "[x] "
+		}
+		line := mark + sanitizeLine(g.Name)
+		if g.OrgID != 0 {
+			line += " · group of " + s.c.orgs.name(g.OrgID)
+		}
+		line = cut(line, max(s.w-labelWidth-8, 10))
+		if i == s.groupAt {
+			lines = append(lines, st.rowSel.Render(line))
+		} else {
+			lines = append(lines, st.value.Render(line))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// updateBody types into the mail body; tab leaves it for the first field,
+// shift+tab for the subject, ctrl+s saves.
+func (s *createUserScreen) updateBody(msg tea.KeyMsg) tea.Cmd {
+	k := s.c.keys
+	switch {
+	case key.Matches(msg, k.Back):
+		return s.c.post(backMsg{})
+	case key.Matches(msg, k.Save):
+		return s.save(false)
+	case key.Matches(msg, k.SaveAndConv):
+		return s.save(true)
+	case key.Matches(msg, k.SwitchPane):
+		s.bodyFocus = false
+		s.body.Blur()
+		if key.Matches(msg, k.PrevField) {
+			return s.form.FocusOn(len(s.form.fields) - 1)
+		}
+		return s.form.FocusOn(0)
+	}
+	var cmd tea.Cmd
+	s.body, cmd = s.body.Update(msg)
+	return cmd
+}
+
+// bodyView is the mail body box under the form.
+func (s *createUserScreen) bodyView() string {
+	st := s.c.st
+	marker, label := "  ", st.label.Render(fit("Mail body", labelWidth))
+	if s.bodyFocus {
+		marker, label = st.tabActive.Render("› "), st.title.Render(fit("Mail body", labelWidth))
+	}
+	if !s.bodyFocus && strings.TrimSpace(s.body.Value()) == "" {
+		return marker + label + "  " + st.placeholder.Render(cut("the template's", max(s.w-labelWidth-6, 10)))
+	}
+	return marker + label + "  " + indentAfterFirst(s.body.View(), labelWidth+4)
 }

@@ -255,6 +255,11 @@ func (s *orgScreen) updateView(msg tea.KeyMsg) tea.Cmd {
 			return cmd
 		}
 		return s.startBranding()
+	case key.Matches(msg, k.New):
+		if cmd := s.c.refuse(domain.PermUsersWrite); cmd != nil {
+			return cmd
+		}
+		return s.c.post(newUserMsg{org: s.org.Name})
 	case key.Matches(msg, k.Open):
 		if u, ok := s.members.Selected(); ok {
 			return s.c.post(openUserMsg{id: u.ID})
@@ -576,13 +581,15 @@ func (s *orgScreen) ShortHelp() []key.Binding {
 	return []key.Binding{keyHelp(k.Open, "open member"), s.c.gate(k.AddDomain, domain.PermOrgDomains),
 		s.c.gate(k.RemoveDomain, domain.PermOrgDomains), s.c.gate(k.ToggleActive, domain.PermOrgsWrite),
 		s.c.gate(k.Edit, domain.PermOrgsWrite), s.c.gate(k.SetAgreement, domain.PermOrgsWrite),
-		s.c.gate(k.CopyOrg, domain.PermOrgsWrite), s.c.gate(k.Branding, domain.PermOrgsWrite), k.Back}
+		s.c.gate(k.CopyOrg, domain.PermOrgsWrite), s.c.gate(k.Branding, domain.PermOrgsWrite),
+		s.c.gate(keyHelp(k.New, "add user here"), domain.PermUsersWrite), k.Back}
 }
 
 func (s *orgScreen) FullHelp() [][]key.Binding {
 	k := s.c.keys
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, keyHelp(k.Open, "open member")},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, keyHelp(k.Open, "open member"),
+			s.c.gate(keyHelp(k.New, "add user to this organization"), domain.PermUsersWrite)},
 		{s.c.gate(k.AddDomain, domain.PermOrgDomains), s.c.gate(k.RemoveDomain, domain.PermOrgDomains),
 			s.c.gate(k.ToggleActive, domain.PermOrgsWrite), s.c.gate(k.Edit, domain.PermOrgsWrite),
 			s.c.gate(k.SetAgreement, domain.PermOrgsWrite), s.c.gate(k.CopyOrg, domain.PermOrgsWrite),

@@ -45,6 +45,11 @@ func (a *auditTab) Update(msg tea.Msg) tea.Cmd {
 			return a.c.post(openTemplatesMsg{})
 		case key.Matches(km, k.Settings):
 			return a.c.post(openSettingsMsg{})
+		case key.Matches(km, k.Agents):
+			if cmd := a.c.refuse(domain.PermAgents); cmd != nil {
+				return cmd
+			}
+			return a.c.post(openAgentsMsg{})
 		}
 	}
 	return a.auditScreen.Update(msg)
@@ -52,7 +57,7 @@ func (a *auditTab) Update(msg tea.Msg) tea.Cmd {
 
 func (a *auditTab) FullHelp() [][]key.Binding {
 	k := a.c.keys
-	return append(a.auditScreen.FullHelp(), []key.Binding{k.Outbox, k.Templates, k.Settings})
+	return append(a.auditScreen.FullHelp(), []key.Binding{k.Outbox, k.Templates, k.Settings, a.c.gate(k.Agents, domain.PermAgents)})
 }
 
 // mailFilters are the states the filter key cycles through; "" is all.

@@ -20,7 +20,7 @@ func TestOutboxShowsAnSMS(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := newDriver(t, desk, 80, 24)
-	d.keys("3", "m")
+	d.keys("4", "m")
 	activeAs[*outboxScreen](t, d)
 	d.mustShow("verify SMS to Ann Lee <+33612345678>")
 	d.mustNotShow("mail to")

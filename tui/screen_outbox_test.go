@@ -93,7 +93,7 @@ func TestOutboxListsQueuedMailWithLink(t *testing.T) {
 	desk := newMailDesk(t, "ann@example.com")
 	m := messageTo(t, desk, "ann@example.com")
 	d := newDriver(t, desk, 80, 24)
-	d.keys("3", "m")
+	d.keys("4", "m")
 	activeAs[*outboxScreen](t, d)
 	d.mustShow("Outbox", "queued", "ann@example.com", "Confirm your email", "not sent: no tr", "1 of 1")
 
@@ -111,7 +111,7 @@ func TestOutboxListsQueuedMailWithLink(t *testing.T) {
 	// With a transport the same message waits for its turn instead.
 	d = newDriverWith(t, New(Options{Desk: desk, Actor: testActor, Renderer: asciiRenderer(), Location: time.UTC,
 		MailTransport: true}), 80, 24)
-	d.keys("3", "m")
+	d.keys("4", "m")
 	d.mustNotShow("no transport")
 	d.keys("enter")
 	d.mustShow("queued · verify mail · next try 2026-11-22 09:30")
@@ -123,7 +123,7 @@ func TestOutboxFilterByState(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := newDriver(t, desk, 120, 40)
-	d.keys("3", "m")
+	d.keys("4", "m")
 	d.mustShow("1 of 3", "[all]")
 	d.keys("s")
 	d.mustShow("[queued]", "1 of 2", "ann@example.com", "cy@example.com")
@@ -145,7 +145,7 @@ func TestRetryFailedMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := newDriver(t, desk, 80, 24)
-	d.keys("3", "m")
+	d.keys("4", "m")
 	d.mustShow("failed", "550 5.1.1 mail")
 
 	// A queued message cannot be retried: it says so in words.
@@ -190,7 +190,7 @@ func TestRetryRefusedWithoutPermission(t *testing.T) {
 	}
 	reader := domain.Actor{Name: "agent:rita", AgentID: 7, Perms: domain.PermTemplates}
 	d := newDriverWith(t, New(Options{Desk: desk, Actor: reader, Renderer: asciiRenderer(), Location: time.UTC}), 120, 40)
-	d.keys("3", "m", "enter")
+	d.keys("4", "m", "enter")
 	d.mustNotShow("r retry", "r retries")
 	d.keys("r")
 	if d.m.dlg != nil {
@@ -203,7 +203,7 @@ func TestOutboxLiveRefresh(t *testing.T) {
 	desk := newMailDesk(t, "ann@example.com")
 	m := messageTo(t, desk, "ann@example.com")
 	d := newDriver(t, desk, 80, 24)
-	d.keys("3", "m")
+	d.keys("4", "m")
 	d.mustShow("queued")
 	if err := deliver(t, desk, m.ID, nil); err != nil {
 		t.Fatal(err)
@@ -219,7 +219,7 @@ func TestOutboxLiveRefresh(t *testing.T) {
 func TestTemplateUnknownTagNotSaved(t *testing.T) {
 	desk := newMailDesk(t, "ann@example.com")
 	d := newDriver(t, desk, 80, 24)
-	d.keys("3", "t")
+	d.keys("4", "t")
 	activeAs[*templatesScreen](t, d)
 	d.mustShow("verify", "welcome", "reset", "shipped default")
 	d.keys("enter")
@@ -266,7 +266,7 @@ func TestTemplateUnknownTagNotSaved(t *testing.T) {
 func TestTemplateValidEditSaves(t *testing.T) {
 	desk := newMailDesk(t, "ann@example.com")
 	d := newDriver(t, desk, 120, 40)
-	d.keys("3", "t", "down", "enter")
+	d.keys("4", "t", "down", "enter")
 	s := activeAs[*templateScreen](t, d)
 	if s.name != "welcome" {
 		t.Fatalf("opened %s, want welcome", s.name)
@@ -305,7 +305,7 @@ func TestTemplateReadOnlyWithoutPermission(t *testing.T) {
 	desk := newMailDesk(t, "ann@example.com")
 	reader := domain.Actor{Name: "agent:rita", AgentID: 7, Perms: domain.PermUsersWrite}
 	d := newDriverWith(t, New(Options{Desk: desk, Actor: reader, Renderer: asciiRenderer(), Location: time.UTC}), 120, 40)
-	d.keys("3", "t")
+	d.keys("4", "t")
 	d.mustShow("read only: editing needs the templates permission")
 	d.keys("enter")
 	s := activeAs[*templateScreen](t, d)
@@ -358,14 +358,14 @@ func TestGoldenMail(t *testing.T) {
 		name  string
 		steps []step
 	}{
-		{name: "outbox", steps: []step{{keys: []string{"3", "m"}, wait: []string{"1 of 3", "550 5.1.1"}}}},
+		{name: "outbox", steps: []step{{keys: []string{"4", "m"}, wait: []string{"1 of 3", "550 5.1.1"}}}},
 		{name: "message", steps: []step{
-			{keys: []string{"3", "m"}, wait: []string{"1 of 3"}},
+			{keys: []string{"4", "m"}, wait: []string{"1 of 3"}},
 			{keys: []string{"enter"}, wait: []string{"Message-ID", "The link works once"}},
 		}},
-		{name: "templates", steps: []step{{keys: []string{"3", "t"}, wait: []string{"shipped default", "reset"}}}},
+		{name: "templates", steps: []step{{keys: []string{"4", "t"}, wait: []string{"shipped default", "reset"}}}},
 		{name: "template", steps: []step{
-			{keys: []string{"3", "t"}, wait: []string{"shipped default"}},
+			{keys: []string{"4", "t"}, wait: []string{"shipped default"}},
 			{keys: []string{"enter"}, wait: []string{"Ready to send", "Subject: Confirm"}},
 			{keys: []string{" {TICKET}"}, wait: []string{"unknown tag {TICKET}"}},
 		}},
@@ -388,7 +388,7 @@ func TestOutboxLiveRefreshReal(t *testing.T) {
 	desk := newMailDesk(t, "ann@example.com")
 	m := messageTo(t, desk, "ann@example.com")
 	tm := teatest.NewTestModel(t, newTestModel(desk), teatest.WithInitialTermSize(120, 40))
-	sendKeys(tm, "3", "m")
+	sendKeys(tm, "4", "m")
 	waitWords(t, tm, "not sent: no transport", "1 of 1")
 	if err := deliver(t, desk, m.ID, nil); err != nil {
 		t.Fatal(err)

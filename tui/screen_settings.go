@@ -180,6 +180,9 @@ func (s *settingsScreen) Update(msg tea.Msg) tea.Cmd {
 
 func (s *settingsScreen) updateList(msg tea.KeyMsg) tea.Cmd {
 	k := s.c.keys
+	if key.Matches(msg, k.Templates) {
+		return s.c.post(openTemplatesMsg{})
+	}
 	if key.Matches(msg, k.Open, k.Edit) {
 		if cmd := s.c.refuse(domain.PermTemplates); cmd != nil {
 			return cmd
@@ -481,7 +484,7 @@ func (s *settingsScreen) ShortHelp() []key.Binding {
 	if s.form != nil {
 		return []key.Binding{k.Save, k.Clear, keyHelp(k.Back, "cancel")}
 	}
-	return []key.Binding{s.c.gate(keyHelp(k.Open, "edit"), domain.PermTemplates), k.Down, k.Back}
+	return []key.Binding{s.c.gate(keyHelp(k.Open, "edit"), domain.PermTemplates), k.Templates, k.Down, k.Back}
 }
 
 func (s *settingsScreen) FullHelp() [][]key.Binding {
@@ -489,7 +492,7 @@ func (s *settingsScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{s.c.gate(keyHelp(k.Open, "edit the value (self-signup: turn on/off)"), domain.PermTemplates),
-			s.c.gate(keyHelp(k.Edit, "edit the value"), domain.PermTemplates)},
+			s.c.gate(keyHelp(k.Edit, "edit the value"), domain.PermTemplates), k.Templates},
 		{s.c.gate(k.Save, domain.PermTemplates), s.c.gate(k.Clear, domain.PermTemplates), s.c.gate(k.Pick, domain.PermTemplates),
 			s.c.gate(k.SelUp, domain.PermTemplates), s.c.gate(k.SelDown, domain.PermTemplates)},
 	}

@@ -15,7 +15,7 @@ import (
 // openSettings opens the desk settings from the audit log tab.
 func openSettings(t *testing.T, d *driver) *settingsScreen {
 	t.Helper()
-	d.keys("3", "S")
+	d.keys("4", "S")
 	return activeAs[*settingsScreen](t, d)
 }
 
@@ -228,7 +228,7 @@ func TestSettingsRefreshOnEvent(t *testing.T) {
 func TestSettingsLiveRefresh(t *testing.T) {
 	desk := newTestDesk(t, 20)
 	tm := teatest.NewTestModel(t, newTestModel(desk), teatest.WithInitialTermSize(120, 40))
-	sendKeys(tm, "3", "S")
+	sendKeys(tm, "4", "S")
 	waitWords(t, tm, "Desk settings", "default-template.verify")
 	if _, err := desk.SetSetting(domain.Actor{Name: "agent:omar"}, domain.SettingDeskName, "Live Desk"); err != nil {
 		t.Fatal(err)
@@ -275,7 +275,7 @@ func TestGoldenSettings(t *testing.T) {
 			}
 		}
 	}
-	open := step{keys: []string{"3", "S"}, wait: []string{"Desk settings", "default-template.account-exists", "version 3"}}
+	open := step{keys: []string{"4", "S"}, wait: []string{"Desk settings", "default-template.account-exists", "version 3"}}
 	cases := []struct {
 		name  string
 		steps []step

@@ -17,7 +17,7 @@ func TestTemplatesListTheirTranslations(t *testing.T) {
 		}
 	}
 	d := newDriver(t, desk, 140, 30)
-	d.keys("3", "t")
+	d.keys("4", "t")
 	activeAs[*templatesScreen](t, d)
 	d.mustShow("shipped default · also in de, pt-BR")
 	if n := strings.Count(d.view(), "also in"); n != 1 {

@@ -184,7 +184,7 @@ func TestUserSignInStateAndCustomerHistory(t *testing.T) {
 		"signin.locked", "portal")
 
 	// The audit log names the customer in full.
-	d.keys("esc", "3")
+	d.keys("esc", "4")
 	d.mustShow("customer:ann@acm")
 }
 

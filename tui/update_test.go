@@ -297,7 +297,7 @@ func TestTooSmallWindowSaysSo(t *testing.T) {
 
 func TestHelpListsEveryKeyOfTheScreen(t *testing.T) {
 	d := newDriver(t, newTestDesk(t, 20), 120, 40)
-	for _, open := range [][]string{nil, {"2"}, {"3"}, {"1", "enter"}, {"1", "n"}} {
+	for _, open := range [][]string{nil, {"2"}, {"3"}, {"4"}, {"1", "enter"}, {"1", "n"}} {
 		d.keys("esc")
 		if len(open) > 0 {
 			d.keys(open...)
@@ -438,7 +438,7 @@ func TestAuditFilters(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := newDriver(t, desk, 120, 40)
-	d.keys("3")
+	d.keys("4")
 	d.mustShow("user.disable", "org.create", "agent:omar", "agent:tess")
 	d.keys("a") // the newest entry is omar's
 	d.mustShow("only agent agent:omar", "1 of 1")

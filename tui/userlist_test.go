@@ -126,5 +126,7 @@ func TestRenderCorpus(t *testing.T) {
 		assertInert(t, d.view(), w, h)
 		d.keys("3")
 		assertInert(t, d.view(), w, h)
+		d.keys("4")
+		assertInert(t, d.view(), w, h)
 	}
 }

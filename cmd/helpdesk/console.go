@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"helpdesk/domain"
 	"helpdesk/domain/demo"
 	"helpdesk/mailer"
 	"helpdesk/tui"
@@ -32,6 +33,32 @@ const demoMailboxSize = 200
 func (a *app) consoleFlags(root *cobra.Command) {
 	root.Flags().Bool("demo", false, "open the console on a fresh temporary database filled with demo data (removed on exit)")
 	root.Flags().String("http", "", "also serve the customer portal on this address (host:port) while the console is open, e.g. 127.0.0.1:8080")
+	root.Flags().String("agent", "", "the agent you are (their email, default $HELPDESK_AGENT), so \"assign to me\" and the inbox's \"me\" mean you; you still act as the database's owner")
+}
+
+// consoleAgent finds the agent record a local console stands for: --agent,
+// else $HELPDESK_AGENT; none named is no agent (zero).
+func (a *app) consoleAgent(cmd *cobra.Command, s *session) (domain.ID, error) {
+	email, _ := cmd.Flags().GetString("agent")
+	from := "--agent"
+	if !cmd.Flags().Changed("agent") {
+		email, from = os.Getenv("HELPDESK_AGENT"), "HELPDESK_AGENT"
+	}
+	email = strings.TrimSpace(email)
+	if email == "" {
+		return 0, nil
+	}
+	ag, err := s.desk.AgentByEmail(email)
+	if domain.IsNotFound(err) {
+		return 0, fmt.Errorf("%s names %s, but no agent has that email; run 'helpdesk agent list' to see them, or 'helpdesk agent add' to become one", from, email)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if ag.Disabled {
+		return 0, fmt.Errorf("%s names %s, an agent who is disabled; enable them with 'helpdesk agent enable %s', or name another", from, ag.Email, ag.Email)
+	}
+	return ag.ID, nil
 }
 
 // runConsole opens the console: on the database (--db, $HELPDESK_DB, the
@@ -87,6 +114,10 @@ func (a *app) runConsole(cmd *cobra.Command) error {
 			return fmt.Errorf("load the demo data: %w", err)
 		}
 	}
+	me, err := a.consoleAgent(cmd, s)
+	if err != nil {
+		return err
+	}
 	// Build the suggestion index (Desk.WarmSuggest) now rather than on the
 	// first keystroke of the first new user, but beside the first frame,
 	// not before it: on a million users it takes longer than the frame's
@@ -104,7 +135,7 @@ func (a *app) runConsole(cmd *cobra.Command) error {
 	// The agent's config.toml: its problems are printed now, before the
 	// console takes the screen, and the first is said on the status line.
 	prefs, prefsNotice := localPrefs(a.err)
-	m := tui.New(tui.Options{Desk: s.desk, Actor: actor, Prefs: prefs, Clipboard: tui.OSC52Writer(a.term), Renderer: lipgloss.DefaultRenderer(), MailTransport: demoBox != nil || (!demoData && a.mailConfigured())})
+	m := tui.New(tui.Options{Desk: s.desk, Actor: actor, Me: me, Prefs: prefs, Clipboard: tui.OSC52Writer(a.term), Renderer: lipgloss.DefaultRenderer(), MailTransport: demoBox != nil || (!demoData && a.mailConfigured())})
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithAltScreen(), mouseOption(prefs), tea.WithInput(a.in), tea.WithOutput(a.term))
 	if prefsNotice != "" {
