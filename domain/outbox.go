@@ -446,7 +446,7 @@ func (d *Desk) RetryMessage(actor Actor, id ID) (OutboxMessage, error) {
 		}
 		switch m.State {
 		case MailQueued:
-			return invalid("state", "message %d is already queued", id)
+			return invalid("state", "%s", RetryRefusal(id, m.State))
 		case MailSending:
 			return invalid("state", "message %d is being sent now; wait for the outcome", id)
 		case MailSent:

@@ -90,7 +90,9 @@ func askRetry(c *common, m domain.OutboxMessage) tea.Cmd {
 		return cmd
 	}
 	if !retryable(m) {
-		return status(statusInfo, "Message "+itoa(int(m.ID))+" is "+string(m.State)+"; only a failed or cancelled message can be retried.")
+		// The domain's rule, as mail retry prints it, as a sentence.
+		why := domain.RetryRefusal(m.ID, m.State)
+		return status(statusInfo, strings.ToUpper(why[:1])+why[1:]+".")
 	}
 	desk, actor, id := c.desk, c.actor, m.ID
 	return c.post(askMsg{

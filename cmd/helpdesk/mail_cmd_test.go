@@ -79,7 +79,7 @@ func TestMailListShowRetryAndWorker(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{[]string{"mail", "retry", "1"}, 1, "helpdesk: cannot retry: state: message 1 is already queued"},
+		{[]string{"mail", "retry", "1"}, 1, "helpdesk: cannot retry: state: message 1 is queued; only a failed or cancelled message can be retried"},
 		{[]string{"mail", "show", "99"}, 1, "helpdesk: no outbox message with id 99"},
 		{[]string{"mail", "retry", "99"}, 1, "no outbox message with id 99"},
 		{[]string{"mail", "show", "abc"}, 2, `"abc" is not a message id`},
