@@ -112,11 +112,12 @@ func userBulkOptions() []bulkOption {
 	}
 }
 
-// convBulkOptions are the menu on the Inbox: assign (to me when the actor
-// is an agent, to an agent, to nobody) and each status.
+// convBulkOptions are the menu on the Inbox: assign (to me when the
+// session stands for an agent: over SSH, or a local console with --agent;
+// to an agent; to nobody) and each status.
 func convBulkOptions(c *common) []bulkOption {
 	var out []bulkOption
-	if c.actor.AgentID != 0 {
+	if c.me != 0 {
 		out = append(out, bulkOption{label: "Assign to me", action: domain.BulkAssign, target: bulkMe, perm: domain.PermUsersWrite})
 	}
 	out = append(out,
@@ -368,13 +369,13 @@ func (b *bulk) start(m bulkGoMsg) tea.Cmd {
 	if b.job != nil {
 		return status(statusInfo, "A bulk action is running; esc stops it.")
 	}
-	desk, actor := b.c.desk, b.c.actor
+	desk, actor, me := b.c.desk, b.c.actor, b.c.me
 	job := &bulkJob{action: m.action, updates: make(chan tea.Msg, 1), halt: make(chan struct{})}
 	b.job = job
 	owner, hook := b.owner, b.beforeRow
 	b.c.post(statusMsg{text: sanitizeLine(m.action.Progress(0, len(m.ids))) + " · esc stops"})
 	run := func() {
-		step, target := bulkStep(desk, actor, m)
+		step, target := bulkStep(desk, actor, me, m)
 		res := domain.BulkResult{Action: m.action, Target: target, Total: len(m.ids)}
 		last := time.Now()
 		for i, id := range m.ids {
@@ -409,7 +410,7 @@ func (b *bulk) start(m bulkGoMsg) tea.Cmd {
 
 // bulkStep is the use-case one row goes through, and the target's name
 // for the summary. It runs on the job's goroutine: "me" is looked up there.
-func bulkStep(desk *domain.Desk, actor domain.Actor, m bulkGoMsg) (func(domain.ID) error, string) {
+func bulkStep(desk *domain.Desk, actor domain.Actor, me domain.ID, m bulkGoMsg) (func(domain.ID) error, string) {
 	target := m.target
 	switch m.action {
 	case domain.BulkDisable:
@@ -434,7 +435,7 @@ func bulkStep(desk *domain.Desk, actor domain.Actor, m bulkGoMsg) (func(domain.I
 			email = ""
 			if as, err := desk.Agents(); err == nil {
 				for _, a := range as {
-					if a.ID == actor.AgentID {
+					if a.ID == me {
 						email = a.Email
 					}
 				}
