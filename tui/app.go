@@ -682,22 +682,37 @@ func (m *Model) View() string {
 
 func (m *Model) headerView() string {
 	st := m.c.st
-	parts := []string{st.brand.Render(" helpdesk ")}
-	for i, t := range m.tabs {
-		label := itoa(i+1) + " " + t.Title()
-		if i == m.tab {
-			parts = append(parts, st.tabActive.Render("["+label+"]"))
-		} else {
-			parts = append(parts, st.tab.Render(" "+label+" "))
+	tabs := func(short bool) string {
+		parts := []string{st.brand.Render(" helpdesk ")}
+		for i, t := range m.tabs {
+			title := t.Title()
+			if s, ok := shortTabTitles[title]; ok && short {
+				title = s
+			}
+			label := itoa(i+1) + " " + title
+			if i == m.tab {
+				parts = append(parts, st.tabActive.Render("["+label+"]"))
+			} else {
+				parts = append(parts, st.tab.Render(" "+label+" "))
+			}
 		}
+		return strings.Join(parts, " ")
+	}
+	// A narrow window names the sections shortly rather than cut the last.
+	left := tabs(false)
+	if lipgloss.Width(left)+12 > m.w {
+		left = tabs(true)
 	}
 	var crumbs []string
 	for _, s := range m.stack {
 		crumbs = append(crumbs, cut(s.Title(), 24))
 	}
 	right := st.muted.Render(strings.Join(crumbs, " › "))
-	return joinRight(strings.Join(parts, " "), right+" ", m.w)
+	return joinRight(left, right+" ", m.w)
 }
+
+// shortTabTitles name the sections in a narrow window.
+var shortTabTitles = map[string]string{"Organizations": "Orgs", "Audit log": "Audit"}
 
 // shortHelpView is the always-on help line: the active screen's main keys
 // (its ShortHelp, most important first), then back, help and quit, which
