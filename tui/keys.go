@@ -187,5 +187,5 @@ func newKeyMap() *keyMap {
 
 // globalHelp is the group every screen's full help ends with.
 func (k *keyMap) globalHelp() []key.Binding {
-	return []key.Binding{k.NextTab, k.PrevTab, k.TabUsers, k.TabOrgs, k.TabInbox, k.TabAudit, k.Inbox, k.Settings, k.Copy, k.Suspend, k.Back, k.Help, k.HelpAnywhere, k.Quit, k.ForceQuit}
+	return []key.Binding{k.NextTab, k.PrevTab, k.TabUsers, k.TabOrgs, k.TabInbox, k.TabAudit, k.Inbox, k.Settings, k.Copy, k.Suspend, k.ToggleMouse, k.Back, k.Help, k.HelpAnywhere, k.Quit, k.ForceQuit}
 }
