@@ -332,7 +332,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.inited[tabUsers] = true
 		return tea.Batch(cmd, m.loadOrgNames(), m.tabs[tabUsers].Init(),
-			status(statusOK, "Demo data loaded: "+itoa(msg.sum.Orgs)+" organizations, "+thousands(msg.sum.Users)+" users."))
+			status(statusOK, "Demo data loaded: "+itoa(msg.sum.Orgs)+" organizations, "+thousands(msg.sum.Users)+" users, "+thousands(msg.convs)+" conversations."))
 	case statusMsg:
 		m.status.Update(msg)
 		return nil

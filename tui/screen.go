@@ -69,8 +69,9 @@ type (
 	}
 	// demoLoadedMsg says the welcome screen's demo load finished.
 	demoLoadedMsg struct {
-		sum demo.Summary
-		err error
+		sum   demo.Summary
+		convs int
+		err   error
 	}
 )
 

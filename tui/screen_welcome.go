@@ -33,8 +33,10 @@ func (s *welcomeScreen) loadDemo() tea.Cmd {
 	s.loading = true
 	desk, actor, n := s.c.desk, s.c.actor, s.c.demoUsers
 	return func() tea.Msg {
-		sum, err := demo.Load(desk, actor, n)
-		return demoLoadedMsg{sum: sum, err: err}
+		// The same demo as helpdesk --demo: users in every state, an
+		// agreement, agents, groups and conversations.
+		full, err := demo.LoadFull(desk, actor, n)
+		return demoLoadedMsg{sum: full.Summary, convs: full.Conversations, err: err}
 	}
 }
 

@@ -338,7 +338,10 @@ func TestFirstRunOffersDemo(t *testing.T) {
 	d = newDriver(t, desk, 80, 24)
 	d.m.c.demoUsers = 50
 	d.keys("d")
-	d.mustShow("Demo data loaded: 7 organizations, 50 users.", "All 50")
+	d.mustShow("Demo data loaded: 7 organizations, 50 users, 75 conversations.", "All 50", "Disabled")
+	if counts, err := desk.UserCounts(); err != nil || counts[domain.StateDisabled] == 0 || counts[domain.StateActive] == 0 || counts[domain.StatePending] == 0 {
+		t.Fatalf("the welcome demo's users by state: %v (%v); want users in every state", counts, err)
+	}
 	activeAs[*usersScreen](t, d)
 }
 
