@@ -241,6 +241,8 @@ func TestNoCommandPrintsTerminalControls(t *testing.T) {
 		"helpdesk mail receive":             {{}, {"--to", ev}},
 		"helpdesk conv collaborator add":    {{"1", "ann@acme.com"}, {"1", ev}, {"1", hostile}},
 		"helpdesk conv collaborator remove": {{"1", "ann@acme.com"}, {"1", ev}},
+		"helpdesk keys":                     {{}, {"--json"}},
+		"helpdesk agent prefs":              {{"al@desk.example"}, {"al@desk.example", "--show"}, {ev}, {hostile, "--clear"}},
 	}
 	// Commands whose output holds no stored or given text beyond what the
 	// cases above cover, or that do not end on their own.
