@@ -3,6 +3,9 @@ package tui
 import (
 	"slices"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
 	"helpdesk/domain"
 )
 
@@ -110,3 +113,46 @@ func marker(cursor, marked bool) string {
 
 // markedText is the count for the status and position lines: "12 marked".
 func markedText(n int) string { return thousands(n) + " marked" }
+
+// markTarget is a list screen with marks: Users and the Inbox.
+type markTarget interface {
+	mark() tea.Cmd      // mark or unmark the row under the cursor, then down
+	markRange() tea.Cmd // mark from the last mark to the cursor
+}
+
+// markKey answers the keys Users and the Inbox share for marks and bulk
+// work: esc stops a bulk run, else clears the marks; space and V mark
+// (not while a run goes on); b opens the bulk menu. ok is false for any
+// other key, and for esc with neither a run nor marks, which the screen
+// then takes (its filter).
+func markKey(k *keyMap, msg tea.KeyMsg, m *marks, b *bulk, t markTarget) (tea.Cmd, bool) {
+	switch {
+	case key.Matches(msg, k.Cancel) && b.Running():
+		return b.Stop(), true
+	case key.Matches(msg, k.Cancel) && m.Len() > 0:
+		n := m.Clear()
+		return status(statusInfo, "Marks cleared: "+thousands(n)+" rows unmarked."), true
+	case (key.Matches(msg, k.Mark) || key.Matches(msg, k.MarkRange)) && b.Running():
+		return status(statusInfo, "A bulk action is running; esc stops it."), true
+	case key.Matches(msg, k.Mark):
+		return t.mark(), true
+	case key.Matches(msg, k.MarkRange):
+		return t.markRange(), true
+	case key.Matches(msg, k.Bulk):
+		return b.Open(), true
+	}
+	return nil, false
+}
+
+// said is the status line after marking: how many rows are marked (and
+// how many the last range added), with the keys that act on them.
+func (m *marks) said(added int) tea.Cmd {
+	text := markedText(m.Len())
+	if added > 1 {
+		text = thousands(added) + " more marked, " + text
+	}
+	if m.Len() > 0 {
+		text += " · b bulk action · esc clears"
+	}
+	return status(statusInfo, text)
+}

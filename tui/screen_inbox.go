@@ -399,21 +399,13 @@ func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
 		if s.filtering {
 			return s.updateFilter(msg)
 		}
+		if cmd, ok := markKey(k, msg, s.marks, s.bulk, s); ok {
+			return cmd
+		}
 		switch {
 		case key.Matches(msg, k.Filter):
 			s.filtering = true
 			return s.filter.Focus()
-		case key.Matches(msg, k.Cancel) && s.bulk.Running():
-			return s.bulk.Stop()
-		case key.Matches(msg, k.Cancel) && s.marks.Len() > 0:
-			n := s.marks.Clear()
-			return status(statusInfo, "Marks cleared: "+thousands(n)+" rows unmarked.")
-		case key.Matches(msg, k.Mark):
-			return s.mark()
-		case key.Matches(msg, k.MarkRange):
-			return s.markRange()
-		case key.Matches(msg, k.Bulk):
-			return s.bulk.Open()
 		case key.Matches(msg, k.Cancel) && s.query != "":
 			s.clearFilter()
 			return nil
@@ -447,30 +439,24 @@ func (s *inboxScreen) Update(msg tea.Msg) tea.Cmd {
 
 // mark marks or unmarks the conversation under the cursor and moves down.
 func (s *inboxScreen) mark() tea.Cmd {
-	if s.bulk.Running() {
-		return status(statusInfo, "A bulk action is running; esc stops it.")
-	}
 	id := s.list.CursorID()
 	if id == 0 {
 		return nil
 	}
 	s.marks.Toggle(id)
-	return tea.Batch(s.list.Move(1), s.marked(0))
+	return tea.Batch(s.list.Move(1), s.marks.said(0))
 }
 
 // markRange marks the rows on show from the last one marked to the
 // cursor's.
 func (s *inboxScreen) markRange() tea.Cmd {
-	if s.bulk.Running() {
-		return status(statusInfo, "A bulk action is running; esc stops it.")
-	}
 	id := s.list.CursorID()
 	if id == 0 {
 		return nil
 	}
 	from := s.marks.last
 	if from == 0 {
-		return s.marked(s.marks.Add([]domain.ID{id}))
+		return s.marks.said(s.marks.Add([]domain.ID{id}))
 	}
 	ids := s.list.IDsBetween(from, id)
 	if ids == nil {
@@ -479,19 +465,7 @@ func (s *inboxScreen) markRange() tea.Cmd {
 	if ids[0] != from {
 		slices.Reverse(ids) // the cursor's row is the range's last
 	}
-	return s.marked(s.marks.Add(ids))
-}
-
-// marked says how many conversations are marked.
-func (s *inboxScreen) marked(added int) tea.Cmd {
-	text := markedText(s.marks.Len())
-	if added > 1 {
-		text = thousands(added) + " more marked, " + text
-	}
-	if s.marks.Len() > 0 {
-		text += " · b bulk action · esc clears"
-	}
-	return status(statusInfo, text)
+	return s.marks.said(s.marks.Add(ids))
 }
 
 func (s *inboxScreen) updateFilter(msg tea.KeyMsg) tea.Cmd {

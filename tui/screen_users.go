@@ -169,7 +169,7 @@ func (s *usersScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return errStatus("Could not mark the range: ", msg.err)
 		}
-		return s.marked(s.marks.Add(msg.ids))
+		return s.marks.said(s.marks.Add(msg.ids))
 	case countsMsg:
 		if msg.req != s.countsReq {
 			return nil
@@ -221,21 +221,13 @@ func (s *usersScreen) update(msg tea.Msg) tea.Cmd {
 		if s.filtering {
 			return s.updateFilter(msg)
 		}
+		if cmd, ok := markKey(k, msg, s.marks, s.bulk, s); ok {
+			return cmd
+		}
 		switch {
 		case key.Matches(msg, k.Filter):
 			s.filtering = true
 			return s.filter.Focus()
-		case key.Matches(msg, k.Cancel) && s.bulk.Running():
-			return s.bulk.Stop()
-		case key.Matches(msg, k.Cancel) && s.marks.Len() > 0:
-			n := s.marks.Clear()
-			return status(statusInfo, "Marks cleared: "+thousands(n)+" rows unmarked.")
-		case key.Matches(msg, k.Mark):
-			return s.mark()
-		case key.Matches(msg, k.MarkRange):
-			return s.markRange()
-		case key.Matches(msg, k.Bulk):
-			return s.bulk.Open()
 		case key.Matches(msg, k.Cancel):
 			if s.query != "" {
 				s.clearFilter()
@@ -275,33 +267,27 @@ func (s *usersScreen) update(msg tea.Msg) tea.Cmd {
 
 // mark marks or unmarks the row under the cursor and moves down.
 func (s *usersScreen) mark() tea.Cmd {
-	if s.bulk.Running() {
-		return status(statusInfo, "A bulk action is running; esc stops it.")
-	}
 	u, ok := s.list.Selected()
 	if !ok {
 		return nil
 	}
 	s.marks.Toggle(u.ID)
-	return tea.Batch(s.list.Move(1), s.marked(0))
+	return tea.Batch(s.list.Move(1), s.marks.said(0))
 }
 
 // markRange marks every row from the last one marked to the cursor's: at
 // once when both are loaded, else read from the store.
 func (s *usersScreen) markRange() tea.Cmd {
-	if s.bulk.Running() {
-		return status(statusInfo, "A bulk action is running; esc stops it.")
-	}
 	u, ok := s.list.Selected()
 	if !ok {
 		return nil
 	}
 	from := s.marks.last
 	if from == 0 {
-		return s.marked(s.marks.Add([]domain.ID{u.ID}))
+		return s.marks.said(s.marks.Add([]domain.ID{u.ID}))
 	}
 	if ids, ok := s.list.RangeIDs(from); ok {
-		return s.marked(s.marks.Add(ids))
+		return s.marks.said(s.marks.Add(ids))
 	}
 	s.rangeReq = s.c.nextReq()
 	if cmd := s.list.ReadRange(s.rangeReq, from); cmd != nil {
@@ -311,18 +297,6 @@ func (s *usersScreen) markRange() tea.Cmd {
 		return status(statusInfo, "The last mark is no longer loaded: in email order V reaches only the rows loaded; sort by creation (s) or mark closer.")
 	}
 	return status(statusInfo, "The last mark is not in this list; space marks a row to start a range from.")
-}
-
-// marked says how many rows are marked.
-func (s *usersScreen) marked(added int) tea.Cmd {
-	text := markedText(s.marks.Len())
-	if added > 1 {
-		text = thousands(added) + " more marked, " + text
-	}
-	if s.marks.Len() > 0 {
-		text += " · b bulk action · esc clears"
-	}
-	return status(statusInfo, text)
 }
 
 // updateFilter handles keys while the filter field has focus: every change
