@@ -206,7 +206,7 @@ func TestAssignToMeForALocalAgent(t *testing.T) {
 }
 
 // The New user form sends the mail chosen with this user's own subject and
-// body (queued, not sent: no transport here) and puts the user in the
+// body (queued and held: no transport here) and puts the user in the
 // groups ticked, in one save.
 func TestNewUserMailOverrideAndGroups(t *testing.T) {
 	desk := newTestDesk(t, 20)

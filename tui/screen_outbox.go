@@ -63,8 +63,9 @@ func (a *auditTab) FullHelp() [][]key.Binding {
 // mailFilters are the states the filter key cycles through; "" is all.
 var mailFilters = append([]domain.MailState{""}, domain.MailStates...)
 
-// noTransport is what a queued message says on a desk that sends no mail.
-const noTransport = "not sent: no transport"
+// noTransport is what a queued message says on a desk that sends no mail,
+// in the words of the mail list command (domain.NoTransport).
+const noTransport = "held: " + domain.NoTransport
 
 // mailNote is the last-error cell of a message: on a desk without a mail
 // transport a queued message will not leave, and says so.

@@ -95,7 +95,7 @@ func TestOutboxListsQueuedMailWithLink(t *testing.T) {
 	d := newDriver(t, desk, 80, 24)
 	d.keys("4", "m")
 	activeAs[*outboxScreen](t, d)
-	d.mustShow("Outbox", "queued", "ann@example.com", "Confirm your email", "not sent: no tr", "1 of 1")
+	d.mustShow("Outbox", "queued", "ann@example.com", "Confirm your email", "held: no transp", "1 of 1")
 
 	d.keys("enter")
 	s := activeAs[*messageScreen](t, d)
@@ -104,7 +104,7 @@ func TestOutboxListsQueuedMailWithLink(t *testing.T) {
 	}
 	// The link is made when the mail is sent; the desk shows agents where
 	// it goes, never a usable token.
-	d.mustShow("Customer A <ann@example.com>", m.MessageID, "queued · verify mail · not sent: no transport",
+	d.mustShow("Customer A <ann@example.com>", m.MessageID, "queued · verify mail · held: no transport configured",
 		"Hello Customer,", "[set-password link: made when the mail is sent, shown to no one]")
 	d.mustNotShow("token=", "https://hd.example/p/")
 
@@ -389,7 +389,7 @@ func TestOutboxLiveRefreshReal(t *testing.T) {
 	m := messageTo(t, desk, "ann@example.com")
 	tm := teatest.NewTestModel(t, newTestModel(desk), teatest.WithInitialTermSize(120, 40))
 	sendKeys(tm, "4", "m")
-	waitWords(t, tm, "not sent: no transport", "1 of 1")
+	waitWords(t, tm, "held: no transport configured", "1 of 1")
 	if err := deliver(t, desk, m.ID, nil); err != nil {
 		t.Fatal(err)
 	}
