@@ -175,10 +175,10 @@ func runDamageCases(t *testing.T, sample []byte, cases []damageCase) map[string]
 	if err := os.WriteFile(casesPath, js, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// A hang is a failure too: the child's watchdog ends a case stuck for
-	// 20 s, and the child gets five minutes for all its cases (a thousand
-	// take about 25 s on a quiet 2-core machine, over a minute while the
-	// race-enabled suite runs beside them).
+	// A hang is a failure too: the child gets five minutes for all its
+	// cases (a thousand take about 25 s on a quiet 2-core machine, over a
+	// minute while the race-enabled suite runs beside them), and the
+	// report names the case it was in.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestDamageChild$", "-test.count=1")
