@@ -176,8 +176,8 @@ func runDamageCases(t *testing.T, sample []byte, cases []damageCase) map[string]
 		t.Fatal(err)
 	}
 	// A hang is a failure too: the child gets five minutes for all its
-	// cases (a thousand take about 25 s on a quiet 2-core machine, over a
-	// minute while the race-enabled suite runs beside them), and the
+	// cases (a thousand take 22 s alone with the race detector on a 2-core
+	// machine, over a minute while the rest of the suite runs beside them), and the
 	// report names the case it was in.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
