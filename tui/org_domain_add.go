@@ -102,7 +102,6 @@ func (s *orgScreen) domainChoiceView() string {
 	if pv.AlreadyAdded {
 		title = org + " already has " + dom + ". Move its users without an organization?"
 	}
-	b.WriteString(" " + st.title.Render(cut(title, s.w-2)) + "\n")
 	n := len(pv.Users)
 	head := "No existing user would move."
 	switch {
@@ -116,7 +115,10 @@ func (s *orgScreen) domainChoiceView() string {
 	if n > rows {
 		pos = "users " + thousands(c.top+1) + "–" + thousands(min(c.top+rows, n)) + " of " + thousands(n) + " · ↑/↓ scroll"
 	}
-	b.WriteString(joinRight(" "+st.value.Render(cut(head, s.w-2-width(pos)-2)), st.muted.Render(pos)+" ", s.w) + "\n")
+	// The position shares the title's line, so the sentence about who
+	// moves has the whole width and is never cut inside a word.
+	b.WriteString(joinRight(" "+st.title.Render(cutWords(title, s.w-2-width(pos)-2)), st.muted.Render(pos)+" ", s.w) + "\n")
+	b.WriteString(" " + st.value.Render(cutWords(head, s.w-2)) + "\n")
 	for i := c.top; i < n && i < c.top+rows; i++ {
 		u := pv.Users[i]
 		line := sanitizeLine(u.Email)
@@ -126,7 +128,7 @@ func (s *orgScreen) domainChoiceView() string {
 		b.WriteString("   " + st.value.Render(cut(line, s.w-4)) + "\n")
 	}
 	if !pv.AlreadyAdded {
-		b.WriteString(" " + st.muted.Render(cut("New users at "+dom+" will join "+org+" either way.", s.w-2)) + "\n")
+		b.WriteString(" " + st.muted.Render(cutWords("New users at "+dom+" will join "+org+" either way.", s.w-2)) + "\n")
 	}
 	k := s.c.keys
 	choice := func(b key.Binding, label string) string {
