@@ -23,6 +23,20 @@ fail() {
 	exit 1
 }
 
+# quit_and_check FILE: q quits the console, which must exit 0 within 10 s;
+# the session's shell writes the exit status to FILE.
+quit_and_check() {
+	keys q
+	local deadline=$((SECONDS + 10))
+	until [[ -s $1 ]]; do
+		((SECONDS < deadline)) || fail "helpdesk did not exit after q"
+		sleep 0.1
+	done
+	local status
+	status=$(cat "$1")
+	[[ $status == 0 ]] || fail "helpdesk exited with status $status"
+}
+
 # shellcheck source=tmux-lib.sh
 source .ci/tmux-lib.sh
 
@@ -85,14 +99,7 @@ wait_for "⊘ disabled"
 wait_for "Disabled 29" # the demo has 28 disabled users
 
 echo "tmux-smoke: quit"
-keys q
-deadline=$((SECONDS + 10))
-until [[ -s $work/status ]]; do
-	((SECONDS < deadline)) || fail "helpdesk did not exit after q"
-	sleep 0.1
-done
-status=$(cat "$work/status")
-[[ $status == 0 ]] || fail "helpdesk exited with status $status"
+quit_and_check "$work/status"
 
 # While a console holds a database file, a command from the shell on the
 # same file is carried out by the console's process, and the console shows
@@ -113,14 +120,7 @@ type_text "shell.added"
 wait_for "1 of 1"
 wait_for "Shell Added"
 keys Enter
-keys q
-deadline=$((SECONDS + 10))
-until [[ -s $work/status2 ]]; do
-	((SECONDS < deadline)) || fail "helpdesk did not exit after q"
-	sleep 0.1
-done
-status=$(cat "$work/status2")
-[[ $status == 0 ]] || fail "helpdesk exited with status $status"
+quit_and_check "$work/status2"
 [[ ! -e $db.sock ]] || fail "the console left its socket $db.sock behind"
 
 # An agent's config.toml rebinds keys by action name: with down on ctrl+n,
@@ -140,11 +140,5 @@ wait_for "4 of 21"
 type_text "j"
 keys C-n
 wait_for "5 of 21"
-keys q
-deadline=$((SECONDS + 10))
-until [[ -s $work/status3 ]]; do
-	((SECONDS < deadline)) || fail "helpdesk did not exit after q"
-	sleep 0.1
-done
-[[ $(cat "$work/status3") == 0 ]] || fail "helpdesk exited with status $(cat "$work/status3")"
+quit_and_check "$work/status3"
 echo "tmux-smoke: ok"

@@ -142,6 +142,18 @@ var namedKeys = map[string]tea.KeyMsg{
 
 func (d *driver) view() string { return d.m.View() }
 
+// createElsewhere creates a user as another session would and hands the
+// commit's event to the console, as its subscription would.
+func (d *driver) createElsewhere(desk *domain.Desk, in domain.UserInput) domain.User {
+	d.t.Helper()
+	u, err := desk.CreateUser(domain.Actor{Name: "agent:omar"}, in)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	d.send(deskEventsMsg{events: []domain.Event{{Kind: domain.SubjectUser, ID: u.ID}}})
+	return u
+}
+
 // mustShow fails unless the screen holds every word.
 func (d *driver) mustShow(words ...string) {
 	d.t.Helper()
